@@ -454,6 +454,10 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "conflicting_cells": 'two columns of the same header ("Sex" twice) give the row two '
     "different values: which one is the patient's is not known (listed with the urgent results "
     "when the result may be urgent)",
+    "quality_control": "a row of quality-control, calibrator or external-quality-assessment "
+    "(EQA, proficiency testing, Ringversuch) material, no patient's sample: its sample-type cell, "
+    "or its patient id or name, says so (synonyms.toml [values.quality_control]); never triaged "
+    "nor listed with the urgent results",
     "duplicate_message": "an HL7 v2 result in a message sent again: the same message control id "
     "(MSH-10) and the same segments as an earlier message of the file, whose results are triaged",
     "same_result_other_unit": "a prolactin line of a long-shape file (an HL7 v2 OBX, a FHIR "

@@ -596,6 +596,35 @@ def _says_unnumbered(cell: object, found: tuple[re.Pattern[str], frozenset[str]]
 
 
 @cache
+def _quality_control_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(sample-type words, id or name words) of synonyms.toml [values.quality_control]."""
+    table = synonyms_data()["values"]["quality_control"]
+    kinds = _alternation(table["sample_types"])
+    materials = _alternation(table["materials"])
+    codes = _alternation(table["codes"])
+    calibrators = _alternation(table["calibrators"])
+    level = r"(?:\d{1,2}|[a-f]|l\d|lo|low|hi|high|mid|level\s*\d)"
+    identity = (
+        rf"(?<![\w])(?:{materials})(?![\w])"
+        rf"|^(?:{codes})(?:$|[\s\-_./#:]|\d)"
+        rf"|^(?:{calibrators})(?:[\s\-_.#]*{level})?$"
+    )
+    return re.compile(rf"(?<![\w])(?:{kinds}|{materials})(?![\w])"), re.compile(identity)
+
+
+def quality_control_material(cell: object, *, sample_type: bool = False) -> bool:
+    """The cell (a patient id or name; with ``sample_type``, a sample-type cell) says the row is
+    quality-control, calibrator or EQA material, no patient's sample ("QC LOW", "IQC-L2", "CAL
+    1", "PreciControl Multimarker 2", "UK NEQAS 512B"; a sample type "QC", "Kalibrator",
+    "Ringversuch": synonyms.toml [values.quality_control])."""
+    if not isinstance(cell, str) or not cell.strip():
+        return False
+    kinds, identity = _quality_control_words()
+    text = normalise_word(cell)
+    return (kinds if sample_type else identity).search(text) is not None
+
+
+@cache
 def _above_range_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
     alternatives, cells = _unnumbered_phrases("above_range_unnumbered", ">")
     alternatives = f"{alternatives}|{_above_range_class()}"

@@ -52,7 +52,7 @@ from triage.engine.intervals import (
 )
 from triage.engine.labels import CommentWords, Labels, load_labels
 from triage.engine.newborn import newborn_ages
-from triage.engine.priority import decide, hook_effect_risk
+from triage.engine.priority import decide, hook_effect_risk, lab_hook_pending
 from triage.engine.state import (
     PatientState,
     derived_columns,
@@ -896,6 +896,7 @@ def _decide_row(ctx: RowContext, labels: Labels) -> Decision:
         and ctx.mass_effect_flag is None
         and ctx.sellar_sign_alone is None  # a chiasmal or sellar sign: MRI whatever the result
         and ctx.pituitary_damage is None  # low after a head injury ...: pituitary function
+        and not lab_hook_pending(ctx)  # the lab suspects a hook effect: a provisional result
     )
     if not ctx.high_like and quiet:
         return ("none", findings, []) if findings else _NOTHING

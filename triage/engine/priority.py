@@ -77,13 +77,21 @@ URGENT, SOON, ROUTINE, NONE = "urgent", "soon", "routine", "none"
 
 
 def hook_effect_risk(ctx: RowContext) -> bool:
-    """A lesion of at least hook_lesion_mm with a result below hook_max_ng_ml (any status), or
+    """The lab suspects a hook effect or awaits the diluted re-assay (lab_hook_pending), or a
+    lesion of at least hook_lesion_mm with a result below hook_max_ng_ml (any status), or
     a giant one (giant_lesion_mm) below giant_prolactinoma_ng_ml.
     A lesion without a size counts when it is named as giant, or as a macroadenoma (or with a
     macroadenoma's signs: suprasellar extension, chiasm, cavernous sinus) while hook_lesion_mm
     is no larger than macroadenoma_mm: a macroadenoma is that size by definition.  Not for a
     known prolactinoma on a dopamine agonist (cabergoline, bromocriptine, quinagolide): a level
     that has fallen is the expected response, not a falsely low result."""
+    if lab_hook_pending(ctx):
+        return True
+    return lesion_hook(ctx)
+
+
+def lesion_hook(ctx: RowContext) -> bool:
+    """The lesion's part of hook_effect_risk (see there)."""
     if not ctx.lesion.present or ctx.qualifier == ">" or ctx.dilution_seen:
         # the sample was re-assayed at dilution (a diluted result in a column, cell or note,
         # whatever its value, or the hook effect written as excluded): settled, not asked again
@@ -91,6 +99,18 @@ def hook_effect_risk(ctx: RowContext) -> bool:
     if ctx.treated_prolactinoma:
         return False  # a treated prolactinoma's low prolactin is the treatment's effect
     return ctx.hook_sized_lesion and ctx.value < ctx.hook_limit_ng_ml
+
+
+def lab_hook_pending(ctx: RowContext) -> str:
+    """The lab's own words that it suspects a hook effect in this sample or awaits its re-assay
+    at dilution (cues.toml hook_suspected), "" where none: the result is provisional whatever
+    it reads and with no lesion known (clinical-reference §1.4, §7.6).  Not once the sample was
+    re-assayed at dilution or the hook effect excluded (ctx.dilution_seen), nor for a result
+    above the measuring range (">": asked to dilute as such)."""
+    if ctx.qualifier == ">" or ctx.dilution_seen:
+        return ""
+    hit = ctx.first("hook_suspected")
+    return hit.evidence() if hit is not None else ""
 
 
 def urgent_level_ng_ml(ctx: RowContext) -> float:

@@ -47,6 +47,8 @@ from triage.engine.priority import (
     SOON,
     URGENT,
     explained,
+    lab_hook_pending,
+    lesion_hook,
     open_near_urgent,
     urgent_level_ng_ml,
 )
@@ -399,6 +401,13 @@ def sign_kind(sign: CueHit) -> str:
 def hook_caution(s: Situation) -> str | None:
     if not s.hook:
         return None
+    said = lab_hook_pending(s.ctx)
+    if said and not lesion_hook(s.ctx):
+        return (
+            f"the lab suspects a hook effect or awaits the diluted re-assay ({said}): prolactin "
+            f"{s.ctx.level} is provisional, a very high prolactin can read falsely low in some "
+            "assays (hook effect)"
+        )
     size = s.ctx.lesion.size_mm
     if size is not None:
         what = f"lesion {fmt(size)} mm (≥ {fmt(s.ctx.t('hook_lesion_mm'))} mm)"
@@ -795,6 +804,8 @@ def repeat_rested(s: Situation) -> str | None:
     ctx = s.ctx
     if not ctx.high_like or ctx.has("red_flag") or s.fully_explained or ctx.state:
         return None  # in pregnancy, breastfeeding or a neonate a repeat adds nothing
+    if lab_hook_pending(ctx):
+        return None  # the result is provisional: the diluted re-assay, not a rested repeat
     if ctx.mass_symptom is not None:
         return None  # a rested repeat is for a rise without mass symptoms (clinical-ref. §8)
     if ctx.has("rested_sample"):
@@ -909,6 +920,8 @@ def macroprolactin_screen(s: Situation) -> str | None:
     ctx = s.ctx
     if not s.work_up or ctx.state or ctx.has("red_flag"):
         return None  # physiological rise, or imaging cannot wait
+    if lab_hook_pending(ctx):
+        return None  # the result is provisional: screened once the diluted value is known
     if ctx.lesion.present and not ctx.small_lesion:
         return None  # a lesion large enough to matter: judged with it (a small one is common
         # and easily blamed: clinical-reference §1.4, so the screen still comes first)
@@ -1352,6 +1365,13 @@ def testosterone(s: Situation) -> str | None:
 # ---------------------------------------------------------------------------------------------
 @suggestion_rule("dilution_retest", "hook_effect_dilution", any_status=True)
 def dilution_retest(s: Situation) -> str | None:
+    if s.hook and not lesion_hook(s.ctx):  # the lab's own doubt (lab_hook_pending)
+        fold = fmt(s.ctx.t("hook_dilution_factor"))
+        return (
+            f"result pending dilution: the lab suspects a hook effect or awaits the re-assay "
+            f"({lab_hook_pending(s.ctx)}); act on the diluted (at least 1:{fold}) result, not on "
+            "this one"
+        )
     if s.hook:
         fold = fmt(s.ctx.t("hook_dilution_factor"))
         text = f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
@@ -1909,6 +1929,7 @@ def calm(ctx: RowContext) -> bool:
         and ctx.qualifier != ">"
         and not ctx.above_usual
         and ctx.pituitary_damage is None
+        and not lab_hook_pending(ctx)
         and calm_shortcut_holds()
     )
 

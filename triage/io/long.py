@@ -100,6 +100,7 @@ from triage.values import (
     parse_interval,
     parse_quantity,
     parse_yes_no,
+    scaled_concentration,
     sex_pair_interval,
     synonyms_data,
     yes_no_answer,
@@ -185,6 +186,11 @@ class LabTest:
     # the synonyms.toml table of its header words (``vocabulary``), whose ``unit_gated`` short
     # names name it only in one of its ``gated_units`` ("T" in nmol/L: a testosterone)
     vocabulary: str = ""
+    # a row in a concentration unit on another scale of the test's quantity (pmol/L, ng/dL,
+    # mIU/mL: values.scaled_concentration) is still this test, not another's: its builder rejects
+    # it as unknown_unit and lists it with the urgent results when it converts above the level,
+    # as a wide file's column in such a unit
+    other_scales: bool = False
 
     def vetoed(self, words: frozenset[str]) -> bool:
         """Whether a name's words say it is not this test ("Prolactin after PEG", "Prolaktin
@@ -252,6 +258,7 @@ def lab_tests() -> tuple[LabTest, ...]:
                 join_nearest=bool(data.get("join_nearest", False)),
                 join_note=data.get("join_note", ""),
                 vocabulary=data.get("vocabulary", ""),
+                other_scales=bool(data.get("other_scales", False)),
             )
         )
     return tuple(specs)
@@ -330,6 +337,10 @@ def identify_test(
         weak = _weak_without_unit(code, name, kind)
         finding = _finding_test(name.strip() or code.strip()) if not weak and kind is None else None
         return finding, weak
+    if scaled_concentration(unit):
+        scaled = next((spec for spec in found if spec.other_scales), None)
+        if scaled is not None:  # its builder rejects it as unknown_unit (urgent once converted)
+            return scaled, ""
     first = found[0]
     return None, (
         f"reported in {unit.strip()!r}, which is not a unit of {first.label} "

@@ -153,6 +153,7 @@ from triage.values import (
     parse_weeks,
     parse_yes_no,
     prolactin_plausibility,
+    quality_control_material,
     remark_denied,
     repair_swapped_day_month,
     result_remarks,
@@ -1411,6 +1412,34 @@ class _Builder:
                 '"," or ".")'
             )
         return rows, details
+
+    def quality_control(self, reason: np.ndarray, detail: np.ndarray) -> None:
+        """Rows of quality-control, calibrator or EQA material, no patient's sample: a
+        sample-type cell, or the patient id or name, that says so (values.
+        quality_control_material).  Rejected as quality_control whatever else the row holds,
+        never listed with the urgent results."""
+        found = np.zeros(self.n, dtype=bool)
+        said = np.full(self.n, "", dtype=object)
+        for name in ("sample_type", "patient_id", "patient_name"):
+            col = self.column(name)
+            if col is None:
+                continue
+            kind = name == "sample_type"
+            codes, parsed = self._distinct(col, partial(quality_control_material, sample_type=kind))
+            hit = _pick(codes, parsed, lambda p: p, np.bool_) & ~found
+            header = self.table.headers.get(name, name)
+            for i in np.flatnonzero(hit).tolist():
+                said[i] = f"{header} {cell_text(col[i]).strip()!r}"
+            found |= hit
+        if not found.any():
+            return
+        self.possibly_urgent[found] = False
+        reason[found] = "quality_control"
+        for i in np.flatnonzero(found).tolist():
+            detail[i] = (
+                f"{said[i]}: quality-control, calibrator or EQA material, no patient's sample: "
+                "not triaged"
+            )
 
     def red_flags(self, reason: np.ndarray, detail: np.ndarray) -> None:
         """Rejected rows whose result is not triaged (red_flags.RED_FLAG_READ) and whose cells
@@ -5620,6 +5649,7 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
     replaced, replaced_detail, corrections = builder.revisions(reason == "")
     reason[replaced] = "cancelled_result"
     detail[replaced] = replaced_detail[replaced]
+    builder.quality_control(reason, detail)
     builder.red_flags(reason, detail)
     accepted = np.flatnonzero(reason == "")
     out = builder.out
