@@ -146,6 +146,14 @@ def test_birth_sex_beside_gender_identity_is_no_conflict(tmp_path: Path, lang: s
     assert "pregnancy_test" in _codes(man["suggestions"])
 
 
+def test_two_sex_columns_whose_headers_do_not_tell_still_conflict(tmp_path: Path) -> None:
+    lines = ["ID;Sex;Geschlecht;Age;Prolactin (ng/mL)", "P1;F;M;30;25"]
+    row = _run(tmp_path, lines).loc["P1"]
+    assert row["status"] == "indeterminate"
+    assert "conflicting_context" in _codes(row["suggestions"])
+    assert "Transgender" not in row["reference_note"]
+
+
 def test_a_non_binary_identity_beside_a_male_birth_sex_is_read(tmp_path: Path) -> None:
     lines = [
         "MRN,Sex assigned at birth,Gender,Age,Prolactin (ng/mL),Medications",
