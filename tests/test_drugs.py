@@ -16,10 +16,10 @@ from triage.knowledge.model import Drug
 DRUGS = load_drugs()
 MATCHER = drug_matcher(DRUGS)
 BY_NAME = {drug.name: drug for drug in DRUGS}
-RAISING_CLASSES = {
-    d.drug_class
-    for d in DRUGS
-    if d.drug_class not in {"dopamine_agonist", "partial_agonist", "neutral"}
+# the classes of the drugs, but those that lower prolactin or have no effect (neutral,
+# feminising_adjunct: review 27)
+RAISING_CLASSES = {d.drug_class for d in DRUGS} - {
+    c.name for c in load_drug_classes() if c.effect != "raises"
 }
 
 
@@ -41,8 +41,9 @@ def test_lexicon_size_and_required_fields() -> None:
 
 
 def test_raising_classes_are_contract_factor_codes() -> None:
+    no_effect = {c.name for c in load_drug_classes() if c.effect == "none"}
     for drug in DRUGS:
-        if drug.effect == "raises" and drug.drug_class != "neutral":
+        if drug.effect == "raises" and drug.drug_class not in no_effect:
             assert f"medication:{drug.drug_class}" in factor_codes(), drug.name
     assert {
         code.split(":", 1)[1] for code in factor_codes() if code.startswith("medication:")

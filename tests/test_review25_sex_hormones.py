@@ -12,7 +12,8 @@ gender-identity service.
   woman who could be pregnant) and gender-affirming oestradiol (§3.1: high-dose oestrogen).
 - Two sex columns that disagree (legal sex / gender identity beside the sex at birth), or one
   cell naming both sexes, leave the sex unsettled: both intervals, never a false normal
-  (contract §5 `status`), with a caution on the row.
+  (contract §5 `status`); since review 27 a sex at birth beside a gender identity is a
+  transgender patient's record, with no caution (tests/test_review27_gender_diverse.py).
 - "Big-big prolactin" (bb-PRL) is macroprolactin (clinical-reference §2.3): its line in % is
   the percent macroprolactin, read as "Makroprolaktin" is.
 - `check -v` on a workbook read from several sheets describes each sheet (contract §1 `check`:
@@ -286,7 +287,10 @@ def test_two_sex_columns_that_disagree_leave_the_sex_open(tmp_path: Path, lang: 
         row = rows.loc[key]
         assert pd.isna(row["sex"]), (key, row["sex"])
         assert row["status"] == "indeterminate", (key, row["status"])
-        assert "conflicting_context" in _codes(row["suggestions"]), row["suggestions"]
+        # review 27: a sex at birth beside a gender identity or legal sex is a transgender
+        # patient's record (both sexes' intervals), not a conflict
+        assert "conflicting_context" not in _codes(row["suggestions"]), row["suggestions"]
+        assert "Transgender" in row["reference_note"], row["reference_note"]
     amab = rows.loc["amab"]
     assert "pregnancy_test" not in _codes(amab["suggestions"])
     found = _factor(amab, "medication:estrogen")

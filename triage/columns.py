@@ -1863,10 +1863,16 @@ def recognise_columns(
             continue
         if name == "sex":
             match.sex_sources.append(col)
+            sex_header = match.header_of(name)
+            differ = (
+                SEX_AT_BIRTH_BESIDE
+                if birth_sex_side(sex_header, texts[col]) is not None
+                else f"{SEX_SOURCES_DIFFER}, judged against both sexes' intervals, with a note "
+                "saying so"
+            )
             match.warnings.append(
-                f"header {texts[col]!r} also gives the sex beside {match.header_of(name)!r}: "
-                f"{SEX_SOURCES_DIFFER}, judged against both sexes' intervals, with a note saying "
-                "so; a row where one is empty reads the other"
+                f"header {texts[col]!r} also gives the sex beside {sex_header!r}: {differ}; a row "
+                "where one is empty reads the other"
             )
             continue
         match.warnings.append(
@@ -3520,6 +3526,39 @@ def _named_lab_columns(match: ColumnMatch, used: set[int]) -> None:
 
 # What a second sex column's warning says of the rows where the two differ (io/layout.py)
 SEX_SOURCES_DIFFER: Final = "a row where the two give different sexes is read with sex unknown"
+# ... and where one of them gives the sex assigned at birth, the other the gender identity or
+# the sex now recorded (review 27): the record of a transgender patient, no conflict
+SEX_AT_BIRTH_BESIDE: Final = (
+    "a row where they differ is a transgender patient's record (read as such: judged against "
+    "both sexes' intervals, with a note saying so)"
+)
+
+
+@cache
+def _sex_source_words() -> tuple[frozenset[str], frozenset[str]]:
+    """synonyms.toml [sex_sources]: the words of a header naming the sex assigned at birth, and
+    those of one naming the gender identity."""
+    table = synonyms_data()["sex_sources"]
+    return (
+        frozenset(header_words(w) for w in table["birth_words"]),
+        frozenset(header_words(w) for w in table["identity_words"]),
+    )
+
+
+def birth_sex_side(first: str, second: str) -> int | None:
+    """Which of two sex columns' headers gives the sex assigned at birth (0 the first, 1 the
+    second): the one naming the birth ("Sex assigned at birth", "Geschlecht bei Geburt") beside
+    one that does not, else the one not naming the gender identity beside one that does ("Sex"
+    beside "Gender identity"); None when the headers do not tell (two sex columns alike)."""
+    birth, identity = _sex_source_words()
+    words = [set(header_words(h).split()) for h in (first, second)]
+    born = [bool(w & birth) for w in words]
+    if born[0] != born[1]:
+        return 0 if born[0] else 1
+    named = [bool(w & identity) for w in words]
+    if named[0] != named[1]:
+        return 1 if named[0] else 0
+    return None
 
 
 # What the warnings of ``_clinical_cell_columns`` say (`run` prints them: triage.reading_warnings)

@@ -20,8 +20,10 @@ from triage.schema import InputSummary
 _QUOTE: Final = r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
 _SHEETS_NAMED: Final = re.compile(rf"(?<![\w-])sheet(?:\(s\))? ((?:{_QUOTE})(?:, (?:{_QUOTE}))*)")
 _QUOTED: Final = re.compile(_QUOTE)
-# A quoted text right after "column ": the header of that column, as the readers write it.
-_COLUMN_NAMED: Final = re.compile(rf"(?<![\w-])column ({_QUOTE})")
+# A quoted text right after "column " or "header ": the header of that column, as the readers
+# write it ("header 'Gender identity' also gives the sex beside 'Sex'": a header a column
+# mapping may name, never patient data; review 27).
+_COLUMN_NAMED: Final = re.compile(rf"(?<![\w-])(?:column|header) ({_QUOTE})")
 # The count a warning starts with (after "column 'X': "): "13 date cell(s) ...", "2 row(s) ...".
 _COUNT: Final = re.compile(r"(?:^|: )(\d+) (?:row|date cell|cell|result|age cell)\(s\)")
 

@@ -20,7 +20,6 @@ import pandas as pd
 from triage.engine.amounts import NG, LabUnit
 from triage.engine.diluted import DILUTED_LAB
 from triage.engine.state import (
-    GENDER_INCONGRUENT,
     TRANS_FEMALE,
     PatientState,
     another_collection,
@@ -404,7 +403,6 @@ def hyperplasia_cell(book: CueBook, written: str) -> bool:
 # A trans woman's oestrogen (drugs.toml: the entry any oestrogen of hers is read as).
 GENDER_AFFIRMING_OESTROGEN: Final = "gender-affirming oestradiol"
 _OESTROGEN: Final = "estrogen"
-_NOT_CHILD_BEARING: Final = "not_child_bearing"  # the state's cue (state.py _STATE_CUES)
 
 
 class RowContext:
@@ -554,15 +552,8 @@ class RowContext:
         if any(m.doubt == "as_needed" for m in self.drugs):
             self.drugs = self._depots_not_as_needed()
         oestrogen = any(m.drug.drug_class == _OESTROGEN for m in self.drugs)
-        if oestrogen and self.patient.gender == GENDER_INCONGRUENT:
-            # a gender incongruence treated with oestrogen is feminising care: a trans woman,
-            # never pregnant (clinical-reference §1.4, §3.1), as "trans woman" reads
-            self.patient = self.patient.assigned_male()
-            said = tuple(
-                CueHit(_NOT_CHILD_BEARING, f.column, f.quote, f.quote)
-                for f in self.patient.facts("gender")
-            )
-            self.hit_map = {**self.hit_map, _NOT_CHILD_BEARING: said}
+        # (a gender incongruence, or a sex recorded male, treated with oestrogen is feminising
+        # care: read as a trans woman's before the intervals, engine/gender.py)
         if oestrogen and self.patient.gender == TRANS_FEMALE:
             self.drugs = self._gender_affirming_oestrogen()
 

@@ -44,6 +44,12 @@ from triage.engine.factors import (
     physiological_explanation,
     rank,
 )
+from triage.engine.gender import (
+    feminising_care,
+    interval_sexes,
+    transgender_notes,
+    transgender_rows,
+)
 from triage.engine.intervals import (
     RowIntervals,
     choose_intervals,
@@ -183,6 +189,10 @@ def _triage_frame(
         before_childbearing_age=knowledge.thresholds.get("pregnancy_min_age_years"),
         thresholds=knowledge.thresholds,
     )
+    # Oestrogen as feminising care (in a patient recorded male, or as neither sex beside an
+    # anti-androgen): a trans woman's state, as "trans woman" in the notes gives (gender.py)
+    drugs = _drug_matches(work, knowledge)
+    patients = feminising_care(patients, drugs, work["sex"], work["gender"])
     work = work.assign(**derived_columns(work, patients))
 
     set_names = row_set_names(work, knowledge)
@@ -209,11 +219,14 @@ def _triage_frame(
     converted, contradictions = _plausible_monomeric(work, converted, knowledge)
     hits = merge_hits([_cue_hits(work, book), state_hits(patients)], len(work))
     phys = physiology(work, patients, knowledge)
+    # a transgender patient: both sexes' intervals, whatever sex the file records (gender.py)
+    transgender = transgender_rows(patients)
+    judged = interval_sexes(work, transgender)
     row_intervals = vet_row_intervals(
-        work, converted.low_ng, converted.high_ng, converted.factor, hits, knowledge, phys
+        judged, converted.low_ng, converted.high_ng, converted.factor, hits, knowledge, phys
     )
     chosen = choose_intervals(
-        work, set_names, row_intervals, phys, knowledge, age_spans, youngest.to_numpy()
+        judged, set_names, row_intervals, phys, knowledge, age_spans, youngest.to_numpy()
     )
     value_ng = converted.value_ng.to_numpy(dtype="float64")
     qualifier = work["qualifier"].fillna("").astype(str).to_numpy(dtype=object)
@@ -245,7 +258,7 @@ def _triage_frame(
         alt_uln=chosen.alt_high.tolist(),
         pregnancy_conflict=phys.pregnancy_conflict.tolist(),
         hits=hits,
-        drugs=_drug_matches(work, knowledge),
+        drugs=drugs,
         threshold_values={k: t.value for k, t in knowledge.thresholds.values.items()},
         patients=patients,
         low=chosen.low.tolist(),
@@ -297,6 +310,8 @@ def _triage_frame(
     out["conversion_factor_used"] = converted.factor_used.astype("float64")
     out["reference_stratum"] = text(chosen.stratum, empty_is_na=True)
     notes = _conflict_notes(_notes(work, converted.value_ng, classified.note), patients)
+    if transgender.any():
+        notes = transgender_notes(notes, patients, chosen)
     if as_of is not None:
         notes = _age_at_run_notes(frame, ages, notes)
     notes = _in_row_units(notes, labs, rows.value_ng, rows.qualifier, lab_value)

@@ -750,7 +750,10 @@ def pregnancy_test(s: Situation) -> str | None:
     # the lab's own interval is a pregnancy or breastfeeding one: the lab may know what the
     # file does not say (a result judged beside it is indeterminate, not high)
     lab_physiological = ctx.lab_interval_physiological and ctx.high_like
-    if (ctx.status != "high" and not lab_physiological) or sex != "F":
+    # a trans man is judged against both sexes' intervals (engine/gender.py): one that may be
+    # high there is asked as a woman's high result is
+    raised = ctx.status == "high" or (trans_man and ctx.high_like)
+    if (not raised and not lab_physiological) or sex != "F":
         return None
     if ctx.flag("menopausal") or ctx.has("not_child_bearing") or _postpartum(ctx):
         return None

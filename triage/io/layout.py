@@ -29,11 +29,11 @@ from triage.columns import (
     ColumnMatch,
     RowScore,
     asks_a_question,
+    birth_sex_side,
     candidates,
     column_letters,
     finding_note,
     header_text,
-    header_words,
     is_checkbox_option,
     is_diluted_prolactin,
     mapped_header_lacking,
@@ -2895,6 +2895,7 @@ def build_raw_table(
     conflicts, conflict_columns = _read_twin_columns(columns, split, match)
     rebuilt = _join_name_parts(columns) | set(conflict_columns)
     open_sex = _read_sex_sources(columns, split, match)
+    open_sex = _birth_sex_in_cells(columns, match, open_sex)
     if open_sex is not None:
         rebuilt |= {"sex", "comments"}
     headers = match.mapping()  # a column without a header by its letters ("column E")
@@ -3032,10 +3033,10 @@ def _sex_reader(cells: np.ndarray, header: str) -> Callable[[object], str | None
 
 
 @cache
-def _birth_sex_words() -> frozenset[str]:
-    """synonyms.toml [sex_sources] birth_words: a sex column's header naming the sex assigned at
-    birth ("Geschlecht bei Geburt", "Sex assigned at birth", "sexe à la naissance")."""
-    return frozenset(header_words(w) for w in synonyms_data()["sex_sources"]["birth_words"])
+def _other_identities() -> frozenset[str]:
+    """synonyms.toml [sex_sources] other_identities: an identity cell naming a gender of its own
+    ("non-binary", "nicht-binär", "non-binaire"), which differs from either sex at birth."""
+    return frozenset(normalise_word(w) for w in synonyms_data()["sex_sources"]["other_identities"])
 
 
 def _read_sex_sources(
@@ -3043,13 +3044,15 @@ def _read_sex_sources(
 ) -> np.ndarray | None:
     """A second column of the sex under another header (``ColumnMatch.sex_sources``: "Geschlecht
     bei Geburt" beside "Geschlecht (Personenstand)", "Sex assigned at birth" beside "Gender
-    identity"): read where the sex column is empty; a row where the two give different sexes
-    has no settled sex, as a cell saying both has not ("trans weiblich (AMAB)"): those rows
-    (returned, None when none) are judged against both sexes' intervals (wide.py), and a note
-    in their comments names both cells, "assigned male at birth" where one header names the
-    birth sex (states.toml reads it: no pregnancy test, gender-affirming oestradiol) and the
-    sexes' difference (a conflict the row's caution names: output-contract §5, never a false
-    normal)."""
+    identity"): read where the sex column is empty.  Where one header gives the sex assigned at
+    birth and the other the gender identity or the sex now recorded (columns.birth_sex_side), a
+    row where they differ (the other sex, or a non-binary identity) is a transgender patient's
+    record, not a conflict: its note says "assigned male/female at birth" (states.toml reads it:
+    no pregnancy test for a trans woman, gender-affirming oestradiol, both sexes' intervals;
+    review 27).  Where the headers do not tell, a row whose two columns give different sexes has
+    no settled sex, as a cell saying both has not ("femme / homme"): its note names both cells,
+    a conflict the row's caution names (output-contract §5, never a false normal).  Those rows
+    (returned, None when none) are judged against both sexes' intervals (wide.py)."""
     width = split.cells.shape[1] if split.cells.ndim == 2 else 0
     first = match.fields.get("sex")
     others = [c for c in match.sex_sources if c < width]
@@ -3058,37 +3061,127 @@ def _read_sex_sources(
     merged = np.asarray(columns["sex"], dtype=object).copy()
     first_header = match.headers[first]
     sex_of = _sex_reader(merged, first_header)
-    birth = _birth_sex_words()
     open_rows = np.zeros(len(merged), dtype=bool)
     notes: list[str | None] = [None] * len(merged)
     for col in others:
         other = split.cells[:, col]
         header = match.headers[col]
         other_sex = _sex_reader(other, header)
-        birth_side = [bool(set(header_words(h).split()) & birth) for h in (first_header, header)]
+        at_birth = birth_sex_side(first_header, header)
         for i in range(len(merged)):
             if is_empty_value(other[i]):
                 continue
             if is_empty_value(merged[i]):
                 merged[i] = other[i]
                 continue
-            mine, theirs = sex_of(merged[i]), other_sex(other[i])
-            if mine is None or theirs is None or mine == theirs:
+            cells = (merged[i], other[i])
+            sexes = (sex_of(merged[i]), other_sex(other[i]))
+            if at_birth is not None:
+                note = _assigned_at_birth(cells, sexes, (first_header, header), at_birth)
+                if note:
+                    open_rows[i], notes[i] = True, note
+                continue
+            if None in sexes or sexes[0] == sexes[1]:
                 continue
             open_rows[i] = True
-            note = (
-                f"sex differs between {first_header!r} ({cell_text(merged[i])}) and "
-                f"{header!r} ({cell_text(other[i])})"
+            notes[i] = (
+                f"sex differs between {first_header!r} ({cell_text(cells[0])}) and "
+                f"{header!r} ({cell_text(cells[1])})"
             )
-            if birth_side[0] != birth_side[1]:
-                at_birth = mine if birth_side[0] else theirs
-                note += f": assigned {'female' if at_birth == 'F' else 'male'} at birth"
-            notes[i] = note
     columns["sex"] = merged
     if not open_rows.any():
         return None
     append_notes(columns, notes)
     return open_rows
+
+
+# A sex cell giving the sex assigned at birth after the one now recorded: "F (né M)", "W (bei
+# Geburt M)", "femme (sexe de naissance: H)", "female (AMAB)", "V (geboren M)"
+_SEX_THEN_BRACKET: Final = re.compile(
+    r"\s*(?P<now>[^()\[\],;]+?)\s*[(\[,;]\s*(?P<birth>[^()\[\]]+?)[)\]]?\s*"
+)
+_BORN_CODES: Final = {"amab": "M", "afab": "F"}
+
+
+def _birth_sex_in_cells(
+    columns: dict[str, np.ndarray], match: ColumnMatch, open_rows: np.ndarray | None
+) -> np.ndarray | None:
+    """Rows whose sex cell gives, after the sex now recorded, another sex assigned at birth
+    ("F (né M)", "W (bei Geburt M)", "female (AMAB)": synonyms.toml [sex_sources] birth_words
+    before the sex): a transgender patient's record, read as two sex columns that say so are
+    (_read_sex_sources: sex unknown for the interval, the note "assigned male/female at birth"
+    that states.toml reads; review 27).  `open_rows` with those rows added (None when none)."""
+    col = match.fields.get("sex")
+    if col is None or "sex" not in columns:
+        return open_rows
+    cells = np.asarray(columns["sex"], dtype=object)
+    sex_of = _sex_reader(cells, match.headers[col])
+    found: dict[str, str] = {}
+    notes: list[str | None] = [None] * len(cells)
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, str) or not any(c in cell for c in "([,;"):
+            continue
+        if cell not in found:
+            found[cell] = _born_other(cell, sex_of)
+        notes[i] = found[cell] or None
+    if not any(notes):
+        return open_rows
+    append_notes(columns, notes)
+    given = np.array([n is not None for n in notes], dtype=bool)
+    return given if open_rows is None else open_rows | given
+
+
+@cache
+def _cell_birth_words() -> frozenset[str]:
+    """synonyms.toml [sex_sources] birth_words, as a sex cell's words are compared."""
+    return frozenset(normalise_word(w) for w in synonyms_data()["sex_sources"]["birth_words"])
+
+
+def _born_other(cell: str, sex_of: Callable[[object], str | None]) -> str:
+    """The note of a sex cell whose words after the sex give another sex at birth, else ""."""
+    parts = _SEX_THEN_BRACKET.fullmatch(cell)
+    if parts is None:
+        return ""
+    now = sex_of(parts["now"])
+    words = [normalise_word(w) for w in re.findall(r"[^\W\d_]+", parts["birth"])]
+    birth = _cell_birth_words()
+    born = next((_BORN_CODES[w] for w in words if w in _BORN_CODES), None)
+    if born is None and birth.intersection(words):
+        sexes = [sex_of(w) for w in words if w not in birth]
+        born = next((x for x in sexes if x is not None), None)
+    if born is None or now is None or born == now:
+        return ""
+    return _born_note(born, f"sex {cell!r}")
+
+
+def _assigned_at_birth(
+    cells: tuple[object, object],
+    sexes: tuple[str | None, str | None],
+    headers: tuple[str, str],
+    at_birth: int,
+) -> str:
+    """The note of a row whose sex assigned at birth (``cells[at_birth]``) differs from its
+    gender identity or sex now recorded (the other sex, or a non-binary identity), else ""."""
+    born, now = sexes[at_birth], sexes[1 - at_birth]
+    identity = cell_text(cells[1 - at_birth])
+    if born is None or born == now:
+        return ""
+    if now is None and normalise_word(identity) not in _other_identities():
+        return ""  # "unknown", "not stated": says nothing
+    return _born_note(
+        born,
+        f"{headers[at_birth]!r} ({cell_text(cells[at_birth])}) beside "
+        f"{headers[1 - at_birth]!r} ({identity})",
+    )
+
+
+def _born_note(born: str, cells: str) -> str:
+    """A transgender patient's note: the sex assigned at birth first (so that no word of the
+    cells quoted after it reaches it, "F (né M)": states.toml), then the cells that say it."""
+    return (
+        f"assigned {'female' if born == 'F' else 'male'} at birth, a transgender patient's "
+        f"record: {cells}"
+    )
 
 
 def _fill_from_other_unit_columns(
