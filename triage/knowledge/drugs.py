@@ -142,6 +142,7 @@ __all__ = [
     "stop_days",
     "stop_status_line",
     "switch_stop_text",
+    "taken_before",
 ]
 
 # Terms shorter than this are matched case-sensitively ("EE" must not match "ee").
@@ -1311,6 +1312,28 @@ def says_stopped(item: str) -> bool:
         or _NO_LONGER_TAKEN.search(folded) is not None
         or _STOP_ABBREVIATION.search(folded) is not None
         or _ended(folded)
+    )
+
+
+# The cues before a drug that say it was taken once and no longer is (drugs.toml [words]
+# taken_before and past).
+_TAKEN_BEFORE: Final = frozenset(_words("taken_before")) | _PAST_CUES
+
+
+def taken_before(item: str, drug: str) -> bool:
+    """Whether a medication-list or note item says before its ``drug`` (the words matched) that
+    the drug was taken once and no longer is ("off cabergoline since June", "previously on
+    cabergoline", "hx of", "früher Cabergolin", "ancien traitement par cabergoline", "vroeger
+    cabergoline": drugs.toml taken_before, past, [patterns] past_time), not that it never was
+    (no other negating cue before it: "no previous cabergoline", "never on")."""
+    folded = _fold(item).lower()
+    at = folded.find(_fold(drug).lower())
+    if at < 0:
+        return False
+    before = folded[:at]
+    negating = [cue for cue in _cues(before) if cue in _NEGATING]
+    return (bool(negating) or _past_then_on(before)) and all(
+        cue in _TAKEN_BEFORE for cue in negating
     )
 
 
