@@ -49,6 +49,7 @@ from triage.knowledge.drugs import (
     stop_span_at,
     stop_status_line,
     switch_stop_text,
+    taken_before,
 )
 from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
@@ -785,29 +786,36 @@ def _stop_span_note(
 
 def stopped_agonists(ctx: RowContext) -> list[tuple[str, str]]:
     """Each prolactin-lowering treatment (ATC G02CB: cabergoline, bromocriptine, quinagolide, a
-    dopamine agonist unnamed) that the medication list writes as stopped, paused or tapered off,
-    as (evidence, drug name) ("medications: 'Dostinex pausiert wegen Kinderwunsch' →
-    cabergoline", "cabergoline"): whether it
-    still acts (DrugMatch.stopped) or no longer does.  Prolactin rises back once one is stopped,
-    so a treated prolactinoma or hyperprolactinaemia may be returning (clinical-reference §3.2:
+    dopamine agonist unnamed) that the medication list or a note writes as stopped, paused or
+    tapered off, or as taken before ("previously on cabergoline", "früher Cabergolin":
+    knowledge/drugs.py taken_before), as (evidence, drug name) ("medications: 'Dostinex
+    pausiert wegen Kinderwunsch' → cabergoline", "cabergoline"): whether it still acts
+    (DrugMatch.stopped) or no longer does.  Prolactin rises back once one is stopped, so a
+    treated prolactinoma or hyperprolactinaemia may be returning (clinical-reference §3.2:
     "Stopping a DA can make PRL rebound")."""
-    found = [
-        (m.field, m.matched_text, m.drug.name)
-        for m in ctx.prolactin_treatment
-        if m.stopped and m.field == "medications"
-    ]
-    meds = ctx.text("medications")
-    if meds is not None:
-        # read against the sample's date: a stop dated after it leaves the drug taken at it
-        matcher = drug_matcher(tuple(ctx.knowledge.drugs))
-        for mention in matcher.mentions(meds, _sample_day(ctx)):
+    found = [(m.field, m.matched_text, m.drug.name) for m in ctx.prolactin_treatment if m.stopped]
+    drugs = tuple(ctx.knowledge.drugs)
+    for field in TEXT_FIELDS:  # the medication column and the notes (review 27)
+        written = ctx.text(field)
+        if written is None:
+            continue
+        # read as the engine reads the field (engine/core.py _read_drugs), against the sample's
+        # date: a stop dated after it leaves the drug taken at it
+        matcher = (
+            drug_matcher(drugs)
+            if field == "medications"
+            else drug_matcher(drugs, abbreviations=False, labelled=True)
+        )
+        for mention in matcher.mentions(written, _sample_day(ctx)):
             drug = mention.match.drug
             if not mention.negated or not drug.masks:
                 continue
             if not any(code.startswith(PROLACTIN_INHIBITOR_ATC) for code in drug.atc):
                 continue
-            if says_stopped(medication_item(meds, mention.match.matched_text)):
-                found.append(("medications", mention.match.matched_text, drug.name))
+            matched = mention.match.matched_text
+            item = medication_item(written, matched)
+            if says_stopped(item) or taken_before(item, matched):
+                found.append((field, matched, drug.name))
     said = [
         (field_words(field), medication_item(ctx.text(field) or "", written), name)
         for field, written, name in found

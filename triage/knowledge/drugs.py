@@ -142,6 +142,7 @@ __all__ = [
     "stop_days",
     "stop_status_line",
     "switch_stop_text",
+    "taken_before",
 ]
 
 # Terms shorter than this are matched case-sensitively ("EE" must not match "ee").
@@ -225,9 +226,15 @@ _DAY_DOT: Final = (
 _COLON_BEFORE_DATE: Final = (
     r"\s*(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d|(?:19|20)\d\d-\d{1,2}-\d{1,2})\b"
 )
+# The dot of a day and month written without a year right before a stop word ("Domperidon wurde
+# am 20.10. abgesetzt", "Risperidon (seit 20.10. abgesetzt)"): the date's, no clause end, as the
+# dot of a whole date is not one (review 27).
+_YEARLESS_DAY_DOT: Final = (
+    r"(?!(?:(?<=\d\.\d\.)|(?<=\d\.\d\d\.))\s+" + _word_set_pattern(_words("stopped")) + ")"
+)
 _CLAUSE_END: Final = compile_vocabulary(
     rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)(?!{_COLON_BEFORE_DATE})|"
-    rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}{_DAY_DOT}|"
+    rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}{_DAY_DOT}{_YEARLESS_DAY_DOT}|"
     rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)){_NOT_LETTER_AFTER}|"
     + _word_set_pattern(_words("clause_end"))
 )  # matched in lower-cased text (see _negations), faster than re.IGNORECASE
@@ -1305,6 +1312,28 @@ def says_stopped(item: str) -> bool:
         or _NO_LONGER_TAKEN.search(folded) is not None
         or _STOP_ABBREVIATION.search(folded) is not None
         or _ended(folded)
+    )
+
+
+# The cues before a drug that say it was taken once and no longer is (drugs.toml [words]
+# taken_before and past).
+_TAKEN_BEFORE: Final = frozenset(_words("taken_before")) | _PAST_CUES
+
+
+def taken_before(item: str, drug: str) -> bool:
+    """Whether a medication-list or note item says before its ``drug`` (the words matched) that
+    the drug was taken once and no longer is ("off cabergoline since June", "previously on
+    cabergoline", "hx of", "früher Cabergolin", "ancien traitement par cabergoline", "vroeger
+    cabergoline": drugs.toml taken_before, past, [patterns] past_time), not that it never was
+    (no other negating cue before it: "no previous cabergoline", "never on")."""
+    folded = _fold(item).lower()
+    at = folded.find(_fold(drug).lower())
+    if at < 0:
+        return False
+    before = folded[:at]
+    negating = [cue for cue in _cues(before) if cue in _NEGATING]
+    return (bool(negating) or _past_then_on(before)) and all(
+        cue in _TAKEN_BEFORE for cue in negating
     )
 
 
@@ -2918,16 +2947,19 @@ _STOP_DATE_OPENER: Final = (
     r"(?:(?:on|am|le|el|il|op|seit(?:\s+de[mn])?|since|depuis(?:\s+l[ea])?|desde(?:\s+el)?|"
     r"dal|dall\W|sinds|ab(?:\s+de[mn])?|from|vanaf|a\s+partir\s+del?|[àa]\s+partir\s+du)\s*)?"
 )
+# Matched in the text with its accents removed (_fold: "arrêté" as "arrete"), as the stop words of
+# synonyms.toml [values.stopped] are written: each of them ("pausiert seit 03.11.", "en pause
+# depuis le 01/11", "Stopp am 01.09.2026", review 27) has its date read as "abgesetzt am" has.
 _STOPPED_ON: Final = compile_vocabulary(
     r"\b(?:until|till|bis(?:\s+(?:zum|einschl(?:ie(?:ß|ss)lich|\.)))?|jusqu.(?:au|à|a)|"
     r"hasta|fino\s+al?|tot(?:\s+en\s+met)?|t/m|"
     # a last dose or a stop word, the drug perhaps between ("stopped metoclopramide on
     # 19/11/2026", "dernière injection Xeplion le 15/08/2025")
     r"(?:last\s+(?:dose|injection|inj\.?|given)|"
-    r"letzte\s+(?:Gabe|Injektion|Spritze)|derni[èe]re\s+injection|"
-    r"[úu]ltima\s+(?:dosis|inyecci[óo]n)|ultima\s+(?:dose|iniezione)|laatste\s+(?:dosis|injectie)|"
-    r"stopped|discontinued|ceased|abgesetzt|gestoppt|beendet|arr[êe]t[ée]e?|suspendid[oa]|"
-    rf"suspendi[óo]|sospes[oa]|gestopt)(?:{stop_drug_gap()})?)\W+"
+    r"letzte\s+(?:Gabe|Injektion|Spritze)|derniere\s+injection|"
+    r"ultima\s+(?:dosis|inyeccion)|ultima\s+(?:dose|iniezione)|laatste\s+(?:dosis|injectie)|"
+    + "|".join(synonyms_data()["values"]["stopped"]["words"])
+    + rf")(?:{stop_drug_gap()})?)\W+"
     # "on", or since when ("abgesetzt seit 18.11.", "stopped since 12/10"; a switch's time,
     # "Haldol -> Abilify seit 18.11.", is read as the old drug's stop: _switched_recently)
     + _STOP_DATE_OPENER
@@ -2957,7 +2989,7 @@ def stop_days(item: str) -> float | None:
     if days is not None:
         return days
     now = _AS_OF.get()
-    found = _STOPPED_ON.search(item)
+    found = _STOPPED_ON.search(_fold(item))
     if now is None or found is None:
         return None
     yearless = found.group("yday") is not None or found.group("sday") is not None
@@ -3027,7 +3059,7 @@ def _names_stop_time(item: str, _dayfirst: bool) -> bool:
     or an end that it would read with one."""
     return (
         _stop_span_at(item, None, _dayfirst) is not None
-        or _STOPPED_ON.search(item) is not None
+        or _STOPPED_ON.search(_fold(item)) is not None
         or written_end(item) is not None
         or stopped_month(item) is not None
         or stopped_year(item) is not None

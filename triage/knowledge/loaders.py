@@ -194,7 +194,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "switched_away",
         "both", "all_of_them", "list_stop_copula", "for_person", "gives_to", "reaction_on",
         "reaction_cause", "reaction_signs",
-        "other_stop_subjects", "holiday_words", "holiday_of_treatment",
+        "other_stop_subjects", "holiday_words", "holiday_of_treatment", "taken_before",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
