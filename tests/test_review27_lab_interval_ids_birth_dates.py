@@ -26,11 +26,26 @@ RUN_DAY = datetime(2026, 12, 1, 9, 0)
 # 600 mU/L, 1.2x the lab's 102-496)
 _LAYOUTS = {
     "en": ("NHS No.,Sex,DOB,Sample Date,PRL (mU/L)", "943 476 5919,F,12/03/1990,10/11/2026,600"),
-    "de": ("Pat.-Nr.,Geschlecht,Geburtsdatum,Abnahmedatum,Prolaktin (mU/l)", "P100,w,12.03.1990,10.11.2026,600"),
-    "fr": ("N° patient,Sexe,Date de naissance,Date du prélèvement,Prolactine (mUI/L)", "P100,F,12/03/1990,10/11/2026,600"),
-    "es": ("Nº historia,Sexo,Fecha de nacimiento,Fecha de extracción,Prolactina (mUI/L)", "P100,Mujer,12/03/1990,10/11/2026,600"),
-    "it": ("Codice paziente,Sesso,Data di nascita,Data prelievo,Prolattina (mUI/L)", "P100,F,12/03/1990,10/11/2026,600"),
-    "nl": ("Patiëntnummer,Geslacht,Geboortedatum,Datum afname,Prolactine (mU/l)", "P100,V,12-03-1990,10-11-2026,600"),
+    "de": (
+        "Pat.-Nr.,Geschlecht,Geburtsdatum,Abnahmedatum,Prolaktin (mU/l)",
+        "P100,w,12.03.1990,10.11.2026,600",
+    ),
+    "fr": (
+        "N° patient,Sexe,Date de naissance,Date du prélèvement,Prolactine (mUI/L)",
+        "P100,F,12/03/1990,10/11/2026,600",
+    ),
+    "es": (
+        "Nº historia,Sexo,Fecha de nacimiento,Fecha de extracción,Prolactina (mUI/L)",
+        "P100,Mujer,12/03/1990,10/11/2026,600",
+    ),
+    "it": (
+        "Codice paziente,Sesso,Data di nascita,Data prelievo,Prolattina (mUI/L)",
+        "P100,F,12/03/1990,10/11/2026,600",
+    ),
+    "nl": (
+        "Patiëntnummer,Geslacht,Geboortedatum,Datum afname,Prolactine (mU/l)",
+        "P100,V,12-03-1990,10-11-2026,600",
+    ),
 }
 _LAB_INTERVAL_HEADERS = [
     ("en", "Lab ref range"),
@@ -173,15 +188,20 @@ def test_a_hospital_number_comes_before_the_national_one(hospital: str, national
 # W4: a birth date the same patient's other rows contradict
 # ------------------------------------------------------------------------------------------------
 _UK = "NHS Number,Surname,DOB,Sex,Date Collected,Prolactin (mIU/L),Ref Range,Clinical Details"
-_DE = "Pat.-Nr.,Name,Geburtsdatum,Geschlecht,Abnahmedatum,Prolaktin (mU/l),Referenzbereich,Bemerkung"
-_NL = "Patiëntnummer,Naam,Geboortedatum,Geslacht,Datum afname,Prolactine (mU/l),Referentiewaarde,Opmerking"
+_DE = (
+    "Pat.-Nr.,Name,Geburtsdatum,Geschlecht,Abnahmedatum,Prolaktin (mU/l),Referenzbereich,Bemerkung"
+)
+_NL = (
+    "Patiëntnummer,Naam,Geboortedatum,Geslacht,Datum afname,Prolactine (mU/l),"
+    "Referentiewaarde,Opmerking"
+)
 
 _TYPOS = {
     # the repeat's birth date keyed as its sample date
     "uk_repeat_on_own_day": (
         _UK,
         [
-            "943 476 5919,TESTER,12/03/1990,F,14/10/2026,845,102-496,\"tired, irregular periods\"",
+            '943 476 5919,TESTER,12/03/1990,F,14/10/2026,845,102-496,"tired, irregular periods"',
             "943 476 5919,TESTER,25/11/2026,F,25/11/2026,1900,102-496,repeat as requested",
         ],
         "1900",
