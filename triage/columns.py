@@ -1597,6 +1597,25 @@ def _prefer_a_varying_id(
             return
 
 
+def _interval_under_a_number_header(
+    match: ColumnMatch, samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """A sample-number header that names the reference interval too ("Lab ref": the lab's
+    reference number, or its reference range) whose cells are all intervals ("102-496",
+    "< 500", "4,8 - 23,3") is the lab's interval, when no other column gives it: read as the
+    sample number, the lab's interval was lost and a raised result judged normal (review 27)."""
+    col = match.fields.get("specimen_id")
+    if col is None or samples is None or "reference_range" in match.fields:
+        return
+    if "reference_range" not in dict(candidates(match.headers[col])):
+        return
+    cells = [c for c in samples.get(col, ()) if _counted(c, "interval")]
+    if not cells or not all(_fits_interval(c) for c in cells):
+        return
+    del match.fields["specimen_id"]
+    match.fields["reference_range"] = col
+
+
 def _column_dates(cells: Iterable[object]) -> list[date]:
     found = (parse_date(c) for c in cells if not is_empty_value(c))
     return [d.date() for d in found if d is not None]
@@ -1789,6 +1808,8 @@ def recognise_columns(
         _two_date_columns(match, taken_cols, losers, samples)
     if "patient_id" not in (forced or {}):
         _prefer_a_varying_id(match, losers, samples)
+    if not {"specimen_id", "reference_range"} & set(forced or {}):
+        _interval_under_a_number_header(match, samples)
     if "collected_at" not in (forced or {}):
         _prefer_the_analyte_date(match, losers)
     _own_result_columns(match, set(forced or {}))

@@ -404,6 +404,8 @@ class _Builder:
         self.possibly_urgent = np.zeros(self.n, dtype=bool)
         # result cells pointing to the row's note for the result (_results_in_notes)
         self.see_note = np.zeros(self.n, dtype=bool)
+        # birth dates the patient's other rows contradict (_birth_dates_against_patient)
+        self.doubtful_birth = np.zeros(self.n, dtype=bool)
         self.refused_default = ""  # why --unit / the default was not applied (_written_unit)
         # rows rejected for a number in brackets written as a conversion that is none, or
         # without a unit to tell (result), and the largest of their numbers in mIU/L (those in
@@ -2644,6 +2646,7 @@ class _Builder:
         collected = self._dates("collected_at")
         self.out["collected_at"] = self._with_time_column(collected)
         self._collected_offsets()
+        self._birth_dates_against_patient()
         self._possible_day_month()
         given_age = self._with_age_units(self.column("age_years"))
         age = self._ages(given_age) if given_age is not None else np.full(self.n, np.nan)
@@ -2842,6 +2845,44 @@ class _Builder:
                     f"{unequal} row(s) gave no {what} and the other rows of the same patient "
                     f"(column {header!r}) disagree on it: left unknown"
                 )
+
+    def _birth_dates_against_patient(self) -> None:
+        """A birth date that the same patient's other rows contradict: one on the row's own
+        collection day (the sample date keyed as the birth date, a newborn's day 0) or after a
+        sample the patient gave earlier, while those rows give another birth date.  It is left
+        unknown, with a warning, so that a woman's repeat is never judged against the newborn's
+        interval (a 3.8x ULN result was reported normal; review 27).  A row whose age cell
+        gives the age keeps that age; one without is rejected (_unreadable_birth_dates), as an
+        unreadable birth date is."""
+        ids = self.out.get("patient_id")
+        if ids is None:
+            return
+        birth, collected = self.out["birth_date"], self.out["collected_at"]
+        patient = pd.Series(ids, dtype=object)
+        named = patient.notna().to_numpy() & (patient.astype(str).str.strip() != "").to_numpy()
+        born = named & ~np.isnat(birth)
+        if born.sum() < len((0, 1)):
+            return
+        keys = patient.where(named, None)
+        days = pd.Series(birth.astype("datetime64[D]"))
+        disagree = days.where(born).groupby(keys).transform("nunique").to_numpy() > 1
+        sampled = pd.Series(collected).where(named & ~np.isnat(collected))
+        earliest = sampled.groupby(keys).transform("min").to_numpy()
+        on_own_day = birth.astype("datetime64[D]") == collected.astype("datetime64[D]")
+        after_a_sample = ~np.isnat(earliest) & (birth > earliest)
+        doubtful = born & disagree & (on_own_day | after_a_sample)
+        if not doubtful.any():
+            return
+        birth[doubtful] = np.datetime64("NaT")
+        self.doubtful_birth = doubtful
+        self.warnings.append(
+            f"{int(doubtful.sum())} row(s) give a birth date on the day of their own sample or "
+            "after an earlier sample of the same patient (column "
+            f"{self.table.headers.get('patient_id', 'patient id')!r}), whose other rows give "
+            "another birth date (a sample date keyed as the birth date, or another person): "
+            "the birth date is not used; those without an age cell are rejected "
+            "(unreadable_age), never judged against a newborn's interval: check the birth date"
+        )
 
     @cached_property
     def _two_ways(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -3179,6 +3220,14 @@ class _Builder:
         header = self.table.headers.get("birth_date", "birth date")
         for i in np.flatnonzero(bad):  # the unreadable dates' own warning names the column
             self.age_reject[i] = True
+            if self.doubtful_birth[i]:
+                self.age_detail[i] = (
+                    f"the birth date {cell_text(col[i])!r} in column {header!r} is the day of the "
+                    "sample or after an earlier sample of the same patient, whose other rows give "
+                    "another birth date, and no age cell gives the age; the result is judged "
+                    "against neither a newborn's nor the adult interval: check the birth date"
+                )
+                continue
             self.age_detail[i] = (
                 f"the birth date {cell_text(col[i])!r} in column {header!r} cannot be read as a "
                 "date and no age cell gives the age; the result is not judged against the adult "
