@@ -142,3 +142,11 @@ def test_uk_opioid_brands_are_opioids(tmp_path: Path, cell: str) -> None:
     )
     results = _results(tmp_path, text)
     assert results["factors"].tolist() == ["medication:opioid", "unexplained"]
+
+
+@pytest.mark.parametrize("cell", ["haloperidolo 2 mg", "Haloperidolo gtt 10", "aloperidolo 1 mg"])
+def test_italian_haloperidol_spellings_are_haloperidol(tmp_path: Path, cell: str) -> None:
+    # "haloperidolo", the Italian name with the English h (as notes and some charts write it)
+    text = f"ID;Sesso;Eta;Prolattina (ng/ml);Terapia\nI1;F;40;60;{cell}\nI2;F;40;60;ramipril\n"
+    results = _results(tmp_path, text)
+    assert results["factors"].tolist() == ["medication:antipsychotic", "unexplained"]
