@@ -37,7 +37,7 @@ runner = CliRunner()
         ("27 A", 27.0, "abnormal"),
         ("27 H L", 27.0, "abnormal"),  # contradicting flags: abnormal, no direction
         ("27 N", 27.0, "normal"),
-        ("27*", 27.0, ""),  # a star: a footnote or an alert, no direction
+        ("27*", 27.0, "abnormal"),  # a star: outside the lab's interval, no direction (review 27)
         ("27 C", 27.0, ""),  # corrected or critical: no direction
         ("27", 27.0, ""),
     ],

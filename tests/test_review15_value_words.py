@@ -187,7 +187,8 @@ UNDIRECTED_WORDS = ["kritisch", "critical", "critique", "crítico", "critico", "
 def test_a_flag_word_beside_the_number_is_the_labs_flag(tmp_path: Path) -> None:
     """A woman of 30 at 22 ng/mL is within the default interval (3-30): flagged high by her lab
     (against its own interval) she is indeterminate, never a silent normal; "critical" gives no
-    direction, so 22 stays normal.  The number is never changed; 260 flagged is very high."""
+    direction but says the lab found it abnormal, so 22 is indeterminate too (review 27: it had
+    stayed a false normal).  The number is never changed; 260 flagged is very high."""
     lines = [_line(f"W{i}", f"22 {w}", sex="F", age=30) for i, w in enumerate(HIGH_WORDS)]
     lines += [_line(f"C{i}", f"22 {w}", sex="F", age=30) for i, w in enumerate(UNDIRECTED_WORDS)]
     lines += [
@@ -204,7 +205,7 @@ def test_a_flag_word_beside_the_number_is_the_labs_flag(tmp_path: Path) -> None:
         assert "flagged this result high" in row["reference_note"], word
     for i, word in enumerate(UNDIRECTED_WORDS):
         row = results.loc[f"C{i}"]
-        assert row["prolactin_ng_ml"] == 22 and row["status"] == "normal", word
+        assert row["prolactin_ng_ml"] == 22 and row["status"] == "indeterminate", word
     for patient in ("V1", "V2"):
         assert results.loc[patient, "prolactin_ng_ml"] == 260
         assert results.loc[patient, "band"] == "very_high"

@@ -247,14 +247,18 @@ def test_a_semicolon_export_reads_no_mIU_L_fraction_either(tmp_path: Path) -> No
 
 
 def test_the_columns_own_mark_or_a_mapping_still_decides(tmp_path: Path) -> None:
-    # the result column writes ',' as its decimal mark itself: 6,250 is 6.25 as it says
+    # the result column writes ',' as its decimal mark in its other rows: 6,250 mIU/L read
+    # with it is 6.25, but mIU/L is reported in whole numbers and 6250 is urgent: not triaged
+    # on the other rows' mark (review 27: '1,250' mU/l beside "12'500,0" was a silent low)
     text = (
         "Patient;Sex;Age;Prolactin (mIU/L);TSH (mIU/L)\n"
         "C1;M;50;1.250,5;2,15\nC2;M;50;6,250;2,15\nC3;F;30;480;2,15\n"
     )
     outcome = _run(tmp_path, text)
-    assert not outcome.rejected
-    assert _values(outcome)["C2"] < _values(outcome)["C3"] < _values(outcome)["C1"]
+    assert {r.patient_id: r.reason_code for r in outcome.rejected} == {
+        "C2": "ambiguous_decimal_mark"
+    }
+    assert _values(outcome)["C3"] < _values(outcome)["C1"]
     mapped = _run(
         tmp_path,
         "Patient,Sex,Age,Prolactin (mIU/L),TSH (mIU/L)\nM1,M,50,6.250,2.15\nM2,F,30,480,1.0\n",

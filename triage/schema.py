@@ -446,11 +446,12 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "malformed_message": "an HL7 v2 result in a message that cannot be read (not parseable, no "
     "PID segment, or no patient identifier or name)",
     "ambiguous_decimal_mark": "a result written like '6,250' or '1.150' in a file that does not "
-    "show its decimal mark, whose two readings (6.25 and 6250) fall on either side of the urgent "
+    "show its decimal mark (or shows it only in other cells that show the other mark too or group "
+    "thousands with '), whose two readings (6.25 and 6250) fall on either side of the urgent "
     "level: not triaged on a guess, listed with the urgent results; or one in mIU/L (reported in "
-    "whole numbers) that only the file's other columns or its separator would read as a fraction "
-    "('6.250' beside a TSH of '2.15'), listed with the urgent results when its whole reading is "
-    "urgent",
+    "whole numbers) that only the file's other columns, the column's other rows or its separator "
+    "would read as a fraction ('6.250' beside a TSH of '2.15' or a result of '480.5'), listed "
+    "with the urgent results when its whole reading is urgent",
     "conflicting_cells": 'two columns of the same header ("Sex" twice) give the row two '
     "different values: which one is the patient's is not known (listed with the urgent results "
     "when the result may be urgent)",

@@ -975,7 +975,16 @@ def _flags_say(tokens: Sequence[str]) -> str:
         said.discard("normal")
     if len(said) > 1:
         return "abnormal"
+    if not said and any(_says_abnormal(t) for t in tokens):
+        return "abnormal"  # "450*", "450 !", "450 (*)", "450 kritisch": outside the lab's interval
     return next(iter(said), "")
+
+
+def _says_abnormal(token: str) -> bool:
+    """A mark beside a number that says, without a direction, that the lab found the result
+    outside its interval (synonyms.toml [values.flags] column_abnormal, "*", "!", and the
+    critical words, "kritisch", "critical"): the lab's abnormal flag, as "A" is."""
+    return token in _column_marks() or _critical_marks().get(normalise_word(token)) == ""
 
 
 def lab_word(cell: object) -> str | None:
@@ -1821,6 +1830,10 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     if beyond is not None:  # "200 (oberhalb Messbereich)": a bound, not the value
         mark, post = beyond
         qualifier = qualifier or mark
+    trailing = _TRAILING_QUALIFIER.match(post) if not qualifier else None
+    if trailing is not None and trailing.group(1) in _trailing_qualifiers():
+        qualifier = _trailing_qualifiers()[trailing.group(1)]  # "10000>": as ">10000"
+        post = post[trailing.end() :]
     beside: list[BracketedNumber] = []
     unit = _tail_unit(post, flags, beside, decimal, value)
     if unit is None:
@@ -1828,6 +1841,19 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     return Quantity(
         "ok", value, qualifier, unit, text, _flags_say(flags) if flags else "", tuple(beside)
     )
+
+
+# A comparator sign right after the number ("10000>", "470 >", "0,5<"), not one of several signs
+# (">>": the lab's high flag) nor one before another number ("450 > 300").
+_TRAILING_QUALIFIER: Final = re.compile(r"\s*([<>=≤≥]+)(?![<>=≤≥]|\s*[\d.,])")
+
+
+@cache
+def _trailing_qualifiers() -> dict[str, str]:
+    """A comparator written after the number -> its qualifier (synonyms.toml
+    [values.trailing_qualifiers])."""
+    table = synonyms_data()["values"]["trailing_qualifiers"]
+    return {sign: qualifier for qualifier, signs in table.items() for sign in signs}
 
 
 # The delimiters of a csv export (triage.io.delimited.DELIMITERS): a result cell that ends in one

@@ -420,6 +420,7 @@ class _Builder:
         self.coded: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.warnings: list[str] = []
         self._file_mark: list[str | None] = []  # the file's decimal mark, once computed
+        self._file_mark_alone = False  # the file's columns show only that mark (_one_mark_shown)
         # result texts that are missing-data codes -> the codebook's label ("" conventional)
         self._missing_labels: dict[str, str] = {}
         # all-9 results missing beside the export's own codes -> what says so (_nines_beside_codes)
@@ -490,6 +491,7 @@ class _Builder:
                 if isinstance(u, str)
             ]
             self._file_mark.append(infer_decimal_mark(texts))
+            self._file_mark_alone = _one_mark_shown(texts, self._file_mark[0])
         return self._file_mark[0]
 
     def _floats(self, values: np.ndarray, func: Callable[[object], float | None]) -> np.ndarray:
@@ -1043,13 +1045,25 @@ class _Builder:
                 more &= ~undecided
                 undecided |= more
                 undecided_detail = np.where(more, more_detail, undecided_detail)
-        # mIU/L, reported in whole numbers, read as a fraction by the mark only the file's other
-        # columns or the export's separator show ("6.250" beside TSH "2.15" = 6.25 mIU/L)
+        if settled_by in ("column", "file"):
+            # a result read by a mark only other cells show (the column's other rows, the
+            # file's other columns), its readings either side of the urgent level
+            more, more_detail = self._marks_of_other_cells(
+                raw, unit, factor, value, grouped | undecided, decimal, settled_by
+            )
+            more &= ~undecided
+            undecided |= more
+            undecided_detail = np.where(more, more_detail, undecided_detail)
+        # mIU/L, reported in whole numbers, read as a fraction by the mark only the column's
+        # other rows, the file's other columns or the export's separator show ("6.250" beside
+        # TSH "2.15" or beside "480.5" = 6.25 mIU/L)
         fractions, fraction_detail, fraction_urgent = self._whole_unit_fractions(
-            raw, unit, factor, value, grouped | undecided, settled_by
+            raw, unit, factor, value, grouped | undecided, settled_by, decimal
         )
         if decimal is None:
             self._warn_ambiguous_marks(raw, grouped | undecided)
+        elif settled_by == "column":
+            self._warn_both_marks(raw, decimal, undecided | fractions)
         elif settled_by == "export":
             self._warn_ambiguous_marks(raw, undecided | fractions, decimal)
         implied = self._implied_units(low, high)
@@ -1090,6 +1104,85 @@ class _Builder:
         self.possibly_urgent |= fractions & fraction_urgent
         return reason, detail
 
+    def _warn_both_marks(self, raw: np.ndarray, decimal: str, settled: np.ndarray) -> None:
+        """Results written like '5.300' or '1,250' read by the mark most of the column's cells
+        show when some of its cells show the other one ("480,5" and "512.5": a merged file):
+        said with the rows (those read as the larger number, the reading that hides no urgent
+        result; the others are rejected: _marks_of_other_cells, _whole_unit_fractions)."""
+        found = self.table.distinct(raw)
+        counts = decimal_evidence([u for u in found.uniques if isinstance(u, str)])
+        if not (counts[","] and counts["."]):
+            return
+        flags = [isinstance(u, str) and two_readings(u) is not None for u in found.uniques]
+        count, shown = self._flagged_rows(found, flags, leave=settled)
+        if not count:
+            return
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {count} result(s) written like '5.300' or '1,250' (row(s) "
+            f"{shown}) were read with {decimal!r} as the decimal mark, the one most of the "
+            f"column's results show, though {counts['.' if decimal == ',' else ',']} show the "
+            "other (a merged file may write each site its own way); a column mapping file says "
+            'which mark the export writes ([input] decimal = "," or ".")'
+        )
+
+    def _marks_of_other_cells(
+        self,
+        raw: np.ndarray,
+        unit: np.ndarray,
+        factor: np.ndarray,
+        value: np.ndarray,
+        settled: np.ndarray,
+        decimal: str | None,
+        settled_by: str,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, details) of results written like '1.250' or '1,150' in ng/mL (µg/L; mIU/L,
+        whose whole reading agrees with the unit, is _whole_unit_fractions') read by a mark
+        only other cells show, the column's other rows ("480.5", "12,5") or the file's other
+        columns (TSH "2.15"), whose two readings fall on either side of the urgent level
+        (1.25 or 1250 ng/mL): the mark other cells show says nothing certain of this one (a
+        merged file writes each site its own way, a Swiss one groups with "'" and may write
+        "." as its decimal), so it is not triaged on a guess (ambiguous_decimal_mark, listed
+        with the urgent results; review 27: 1.250 µg/L beside 1'250 and 12,5 had been an
+        urgent 1250, silently).  Except where those cells write the mark alone (no other decimal
+        mark, no "'" group: a German column of "12,5" and "1.250", an English one of "8.5" and
+        "12.345", a middleware export's TSH "2.15" beside "12.500"): read with it, said in a
+        warning."""
+        in_miu = (unit == "mIU/L") & (factor == 1)
+        found = self.table.distinct(raw)
+        if settled_by == "column":
+            shows = (
+                f"only the column's other results show a decimal mark ({decimal!r}), which says "
+                "nothing certain of this one (a merged file may write each site its own way)"
+            )
+        else:
+            shows = (
+                f"only the file's other columns show a decimal mark ({decimal!r}), which says "
+                "nothing certain of the result column's"
+            )
+        rows, details = self._undecided_urgent(
+            raw, unit, factor, value, settled | in_miu, texts=True, whole_agrees=False, shows=shows
+        )
+        alone = (
+            _one_mark_shown(found.uniques, decimal)
+            if settled_by == "column"
+            else self._file_mark_alone
+        )
+        if not rows.any() or not alone:
+            return rows, details
+        shown = ", ".join(str(int(r)) for r in self.table.source_rows[rows][:_NOTE_ROWS])
+        header = self.table.headers.get("prolactin", "prolactin")
+        where = "column's other results" if settled_by == "column" else "file's other columns"
+        self.warnings.append(
+            f"column {header!r}: {int(rows.sum())} result(s) written like '1.250' or '1,250' "
+            f"(row(s) {shown}) were read with the decimal mark the {where} "
+            f"show ({decimal!r}); read with the other mark they would be 1000 times higher or "
+            "lower, on the other side of the urgent level (a merged file may write each site "
+            "its own way; a column mapping file says which mark the export writes: [input] "
+            'decimal = "," or ".")'
+        )
+        return np.zeros(self.n, dtype=bool), details
+
     def _whole_unit_fractions(
         self,
         raw: np.ndarray,
@@ -1098,23 +1191,24 @@ class _Builder:
         value: np.ndarray,
         settled: np.ndarray,
         settled_by: str,
+        decimal: str | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(rows, details, urgent) of results in mIU/L (or a unit of the same scale: mU/L,
         µIU/mL) written with one separator before three digits ("6.250", "1,250") that the
-        decimal mark of the file's other columns (TSH "2.15") or of the export's separator (a
-        ;-separated text: ",") read as a fraction (6.25 mIU/L, 0.29 ng/mL: low), where mIU/L
-        is reported in whole numbers (clinical-reference §2.4: 6250, above the urgent level).
-        The mark another column shows says nothing certain of the result column's (a LIS
-        writes each test its own way): such a result is rejected as ambiguous_decimal_mark,
-        and listed with the urgent results when its whole reading is urgent.  Not when the
-        column's own cells settle the mark ("1.250,5", "480,5"), a mapping file names it, or
-        the whole reading cannot be a serum prolactin; a result read as the whole number
-        agrees with the unit and stays.  ``settled``: rows already read or rejected another
-        way."""
+        decimal mark of the file's other columns (TSH "2.15"), of the export's separator (a
+        ;-separated text: ",") or of the column's other rows ("480.5", "12'500,0": review 27)
+        read as a fraction (6.25 mIU/L, 0.29 ng/mL: low), where mIU/L is reported in whole
+        numbers (clinical-reference §2.4: 6250, above the urgent level).  The mark other cells
+        show says nothing certain of this one (a LIS writes each test its own way, a merged
+        file each site): such a result is rejected as ambiguous_decimal_mark, and listed with
+        the urgent results when its whole reading is urgent.  Not when a mapping file names the
+        mark, or the whole reading cannot be a serum prolactin; a result read as the whole
+        number agrees with the unit and stays.  ``settled``: rows already read or rejected
+        another way; ``decimal``: the column's mark (settled_by "column")."""
         rows = np.zeros(self.n, dtype=bool)
         details = np.full(self.n, "", dtype=object)
         urgent_rows = np.zeros(self.n, dtype=bool)
-        if settled_by not in ("file", "export"):
+        if settled_by not in ("file", "export", "column"):
             return rows, details, urgent_rows
         urgent = load_thresholds().get("urgent_miu_l")
         ceiling = prolactin_plausibility().max_by_unit.get("mIU/L", math.inf)
@@ -1124,10 +1218,14 @@ class _Builder:
         candidates &= (unit == "mIU/L") & (factor == 1) & ~settled
         header = self.table.headers.get("prolactin", "prolactin")
         mark = self._file_decimal() if settled_by == "file" else self.table.decimal_hint
-        shows = (
-            f"the file's other columns write {mark!r} as their decimal mark"
-            if settled_by == "file"
-            else f"the export's separator implies {mark!r} as its decimal mark"
+        shows = {
+            "file": f"the file's other columns write {mark!r} as their decimal mark",
+            "export": f"the export's separator implies {mark!r} as its decimal mark",
+        }.get(settled_by, f"the column's other results write {decimal!r} as their decimal mark")
+        own = (
+            "this result does not show its mark"
+            if settled_by == "column"
+            else "the column's own results do not show their mark"
         )
         for i in np.flatnonzero(candidates).tolist():
             pair = readings[found.codes[i]]
@@ -1145,7 +1243,7 @@ class _Builder:
             details[i] = (
                 f"column {header!r}: {cell_text(raw[i])!r} can be read as {_fmt(low)} or "
                 f"{_fmt(high)} mIU/L: {shows} ({_fmt(low)}), but mIU/L is reported in whole "
-                f"numbers ({_fmt(high)}) and the column's own results do not show their mark; "
+                f"numbers ({_fmt(high)}) and {own}; "
                 f"{listed} (a column mapping "
                 'file says which mark the export writes: [input] decimal = "," or ".")'
             )
@@ -5280,6 +5378,25 @@ def _unread_state(cell: object, field: str) -> bool:
     if not isinstance(cell, str):
         return parse_yes_no(cell, field) is None
     return not reads_state_cell(field, cell)
+
+
+# A thousands group written with an apostrophe ("1'250", "12’500,0", "6`100"): Swiss, where "."
+# is as often the decimal mark as ",".
+_APOSTROPHE_GROUP: Final = re.compile(r"\d['’`]\d{3}")
+
+
+def _one_mark_shown(cells: Sequence[object], decimal: str | None) -> bool:
+    """The column's text cells show ``decimal`` as their decimal mark and nothing that says
+    otherwise: no cell with the other mark ("480.5" beside "12,5"), no "'" thousands group."""
+    texts = [c for c in cells if isinstance(c, str)]
+    counts = decimal_evidence(texts)
+    other = "." if decimal == "," else ","
+    return (
+        decimal is not None
+        and counts[decimal] > 0
+        and counts[other] == 0
+        and not any(_APOSTROPHE_GROUP.search(t) for t in texts)
+    )
 
 
 def _two_readings_of(cell: object, texts: bool, typed: bool) -> tuple[float, float] | None:
