@@ -34,7 +34,7 @@ from triage.numbers import (
     NS_PER_DAY,
     thousands_apostrophes_unified,
 )
-from triage.regex_cache import prefix_trie
+from triage.regex_cache import compile_vocabulary, prefix_trie
 from triage.resources import data_file
 from triage.transliteration import pattern as with_ascii_spellings
 from triage.transliteration import vocabulary
@@ -150,7 +150,9 @@ def diagnosis_certainty(scheme: str, code: str) -> str:
 @cache
 def _certainty_letter() -> re.Pattern[str]:
     letters = "".join(synonyms_data()["diagnosis_certainty"]["icd10gm_letters"])
-    return re.compile(rf"\s*(?P<code>[A-Z]\d\d(?:\.\w*)?[!*+†]?)\s+(?P<letter>[{letters}])\s*")
+    return compile_vocabulary(
+        rf"\s*(?P<code>[A-Z]\d\d(?:\.\w*)?[!*+†]?)\s+(?P<letter>[{letters}])\s*"
+    )
 
 
 def split_certainty(code: str) -> tuple[str, str]:
@@ -513,7 +515,7 @@ def _coded_missing_pattern() -> re.Pattern[str]:
     """The missing-data codes an EDC writes by pattern (synonyms.toml [values.missing_codes]
     patterns: Castor's "##USER_MISSING_95##" ... "##USER_MISSING_99##")."""
     patterns = synonyms_data()["values"]["missing_codes"].get("patterns", [])
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+    return compile_vocabulary("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
 
 
 def _coded_missing(cell: str) -> re.Match[str] | None:
@@ -600,7 +602,7 @@ def _above_range_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
     alternatives, cells = _unnumbered_phrases("above_range_unnumbered", ">")
     alternatives = f"{alternatives}|{_above_range_class()}"
     # whole words: a phrase starting or ending in a letter or digit is not part of a longer word
-    pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    pattern = compile_vocabulary(rf"(?<![\w])(?:{alternatives})(?![\w])")
     return pattern, cells
 
 
@@ -619,7 +621,7 @@ def _below_limit_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
     below, nouns = _alternation(listed["below"]), _alternation(listed["limit_nouns"])
     articles = _alternation(table["above_range_unnumbered"]["articles"])
     undershot = _alternation(listed["undershot"])
-    pattern = re.compile(
+    pattern = compile_vocabulary(
         rf"(?<![\w])(?:{alternatives})(?![\w])"
         rf"|(?<![\w<])(?:{below})\s*(?:(?:{articles})(?:\s+|(?<=')))"
         rf"{{0,2}}(?:{nouns})(?![\w])|(?<![\w])(?:{nouns})\s+(?:{undershot})(?![\w])"
@@ -772,7 +774,7 @@ def _corrected_words() -> re.Pattern[str]:
     words = {normalise_word(w) for w in table["corrected"] if len(w) > 1}
     words |= {normalise_word(w) for w in table.get("corrected_phrases", [])}
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    return compile_vocabulary(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def says_corrected(cell: object) -> str | None:
@@ -1259,7 +1261,7 @@ def _unit_typos() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Misspellings of a unit read as the unit meant (synonyms.toml [values.unit_typos]): a
     lower-case l typed for the I of IU / IE ("mlU/L", "µlU/mL", "mlE/l" -> mIU/L ...)."""
     rules = synonyms_data()["values"].get("unit_typos", {}).get("rules", [])
-    return tuple((re.compile(typo), str(meant)) for typo, meant in rules)
+    return tuple((compile_vocabulary(typo), str(meant)) for typo, meant in rules)
 
 
 @cache
@@ -1304,7 +1306,7 @@ def _unit_notes() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
     equals = sorted((normalise_word(w) for w in data["equals_words"]), key=len, reverse=True)
     return (
         frozenset(normalise_word(w) for w in data["standard_words"]),
-        re.compile(str(data["standard_code"])),
+        compile_vocabulary(str(data["standard_code"])),
         tuple(w for w in equals if w),
     )
 
@@ -2087,7 +2089,7 @@ def _out_of_range_pattern() -> re.Pattern[str]:
         for n, (mark, p) in enumerate(sorted(phrases, key=lambda mp: -len(mp[1])))
     )
     groups = f"{groups}|(?P<aboveclass>{_above_range_class()})"
-    return re.compile(rf"[(\[]?\s*(?:{groups})\s*[)\]]?")
+    return compile_vocabulary(rf"[(\[]?\s*(?:{groups})\s*[)\]]?")
 
 
 def _beyond_range(post: str) -> tuple[str, str] | None:
@@ -2411,9 +2413,9 @@ def _see_note() -> _SeeNote:
     spelled = {*words, *map(normalise_word, words)}
     labels = "|".join(re.escape(w) for w in sorted(spelled, key=len, reverse=True))
     return _SeeNote(
-        re.compile(rf"(?:{refer})\s*(?:[^\s]+\s+){{0,2}}?(?:{nouns})"),
+        compile_vocabulary(rf"(?:{refer})\s*(?:[^\s]+\s+){{0,2}}?(?:{nouns})"),
         # matched in the note as written: each label as listed and without its accents
-        re.compile(rf"(?:{labels})(?![\w])\s*[:=]?\s*", re.IGNORECASE),
+        compile_vocabulary(rf"(?:{labels})(?![\w])\s*[:=]?\s*", re.IGNORECASE),
     )
 
 
@@ -2513,7 +2515,9 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     spelled = "|".join(re.escape(w) for w in reversed(words))
     glued = "|".join(re.escape(w) for w in ("to", "bis", "à", "a", "au", "al", "hasta"))
     separator = rf"\s*(?:-|–|—|~|…|\.\.+)\s*|\s+(?:{spelled})\s+|\s*(?:{glued})\s*"
-    pattern = re.compile(rf"(?P<a>.*?\d)(?:{separator})(?P<b>[<>≤≥]?\s*[.,]?\d.*)", re.IGNORECASE)
+    pattern = compile_vocabulary(
+        rf"(?P<a>.*?\d)(?:{separator})(?P<b>[<>≤≥]?\s*[.,]?\d.*)", re.IGNORECASE
+    )
     labels = data.get("before", [])
     before = sorted(
         {normalise_word(w) for w in labels} | {w.lower() for w in labels}, key=len, reverse=True
@@ -2521,7 +2525,7 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     # a word, then "." and ":" as written ("Ref. <", "VN : 4,8", "N:<23"), then a limit or the
     # comparator of a one-sided interval ("Norm < 23,3", "normaal ≤ 23,3")
     lead = (
-        re.compile(
+        compile_vocabulary(
             r"(?:"
             + "|".join(re.escape(w) for w in before)
             + r")(?![^\W_])\.?\s*:?\s*(?=[<>≤≥]|[.,]?\d)",
@@ -2660,7 +2664,7 @@ def _both_sexes_join() -> re.Pattern[str]:
     """What joins two sex labels into one for both sexes: "/", "&", "+" or a word of
     synonyms.toml [values.sex] ``both_sexes_join`` ("M/F", "Männer und Frauen")."""
     words = "|".join(map(re.escape, synonyms_data()["values"]["sex"]["both_sexes_join"]))
-    return re.compile(rf"\s*(?:[/&+]|{words})\s*", re.IGNORECASE)
+    return compile_vocabulary(rf"\s*(?:[/&+]|{words})\s*", re.IGNORECASE)
 
 
 def parse_sex_intervals(
@@ -2820,7 +2824,7 @@ def _interval_letters() -> dict[str, str]:
 def _sex_symbols() -> re.Pattern[str] | None:
     """synonyms.toml [values.sex] interval_symbols (♂, ♀) as one pattern."""
     symbols = synonyms_data()["values"]["sex"].get("interval_symbols", {})
-    return re.compile("|".join(map(re.escape, symbols))) if symbols else None
+    return compile_vocabulary("|".join(map(re.escape, symbols))) if symbols else None
 
 
 def _sex_symbols_named(text: str) -> str:
@@ -3555,7 +3559,7 @@ def _threshold_pattern() -> re.Pattern[str]:
         # a word ("lt", "unter", "moins de") starts a word of the header ("egfr_lt60", "eGFR
         # unter 60"), never inside one or after a slash ("ml/min/1.73m2" is no "min 1")
         spellings.append(rf"(?<![^\s_(\[]){escaped}" if spelling[0].isalnum() else escaped)
-    return re.compile(r"(?:" + "|".join(spellings) + r")[\s_]*\d")
+    return compile_vocabulary(r"(?:" + "|".join(spellings) + r")[\s_]*\d")
 
 
 def header_threshold(header: str) -> bool:
@@ -3799,7 +3803,7 @@ def writes_a_date(text: str) -> bool:
 @cache
 def month_name_regex() -> re.Pattern[str]:
     """month_name_pattern compiled (for lower-case text without accents: normalise_word)."""
-    return re.compile(month_name_pattern())
+    return compile_vocabulary(month_name_pattern())
 
 
 # An upper bound written for a duration (an age band's "<18", "under 1 year", "unter 18",
@@ -3835,10 +3839,10 @@ def _age_text_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
         return "|".join(re.escape(w) for w in words)
 
     return (
-        re.compile(rf"\s*(?:{either('after')})$"),
-        re.compile(rf"(?<=[a-z.])\s+(?:{either('joiners')})\s+(?=\d)"),
-        re.compile(rf"(?:{either('day_of_life')})\.?\s*\+?\s*(\d{{1,3}})"),
-        re.compile(rf"(\d)(?:\.|{either('ordinal_marks')})\s+(?=[a-z])"),
+        compile_vocabulary(rf"\s*(?:{either('after')})$"),
+        compile_vocabulary(rf"(?<=[a-z.])\s+(?:{either('joiners')})\s+(?=\d)"),
+        compile_vocabulary(rf"(?:{either('day_of_life')})\.?\s*\+?\s*(\d{{1,3}})"),
+        compile_vocabulary(rf"(\d)(?:\.|{either('ordinal_marks')})\s+(?=[a-z])"),
     )
 
 
@@ -3856,8 +3860,8 @@ def _years_counted_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     return (
-        re.compile(rf"(\d{{1,3}})\s*;\s*(\d{{1,2}})(\s*(?:{either('years')})\.?)?"),
-        re.compile(rf"(\d{{1,3}})\s*(?:{either('year_of_life')})"),
+        compile_vocabulary(rf"(\d{{1,3}})\s*;\s*(\d{{1,2}})(\s*(?:{either('years')})\.?)?"),
+        compile_vocabulary(rf"(\d{{1,3}})\s*(?:{either('year_of_life')})"),
     )
 
 
@@ -3874,7 +3878,7 @@ def _duration_units() -> tuple[re.Pattern[str], dict[str, float]]:
             days[normalise_word(word)] = _DAYS_IN[kind]
     every = set(days) | set(ambiguous_duration_words())
     words = "|".join(re.escape(w) for w in sorted(every, key=len, reverse=True))
-    pattern = re.compile(rf"(\d+(?:[.,]\d+)?)\s*({words})?(?![a-z])\.?")
+    pattern = compile_vocabulary(rf"(\d+(?:[.,]\d+)?)\s*({words})?(?![a-z])\.?")
     return pattern, days
 
 
@@ -3897,7 +3901,7 @@ def _ended_ago_pattern() -> re.Pattern[str]:
     units = _duration_unit_pattern()
     count = rf"(?:\d+(?:[.,]\d+)?|{either('counts')})"
     span = rf"{count}\s*(?:{units})\.?(?![^\W\d_])"
-    return re.compile(
+    return compile_vocabulary(
         rf"\b(?:{either('until')})\s+(?:(?:{either('before')})\s+{span}"
         rf"|{span}\s+(?:{either('after')})\b|(?:{either('last')})\b)"
     )
@@ -3920,8 +3924,8 @@ _SENTENCE: Final = re.compile(r"(?:[^.;!?\n]|(?<=\b[^\W\d_])\.|\.(?!\s|$))+[.;!?
 def _general_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
     """(general, patient, quick words) of synonyms.toml [general_statements]."""
     table = synonyms_data()["general_statements"]
-    general = re.compile("|".join(f"(?:{p})" for p in table["general"]), re.IGNORECASE)
-    patient = re.compile("|".join(f"(?:{p})" for p in table["patient"]), re.IGNORECASE)
+    general = compile_vocabulary("|".join(f"(?:{p})" for p in table["general"]), re.IGNORECASE)
+    patient = compile_vocabulary("|".join(f"(?:{p})" for p in table["patient"]), re.IGNORECASE)
     return general, patient, tuple(str(w) for w in table["quick_words"])
 
 
@@ -3929,7 +3933,7 @@ def _general_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ..
 def _hypothetical_patterns() -> tuple[re.Pattern[str], tuple[str, ...]]:
     """(hypothetical, its quick words) of synonyms.toml [general_statements]."""
     table = synonyms_data()["general_statements"]
-    pattern = re.compile("|".join(f"(?:{p})" for p in table["hypothetical"]), re.IGNORECASE)
+    pattern = compile_vocabulary("|".join(f"(?:{p})" for p in table["hypothetical"]), re.IGNORECASE)
     return pattern, tuple(str(w) for w in table["hypothetical_quick_words"])
 
 
@@ -3981,7 +3985,7 @@ def _last_dose_pattern() -> re.Pattern[str]:
     openers = "|".join(table["last_dose"]["openers"])
     before = "|".join(ago["before"])
     after = "|".join(ago["after"])
-    return re.compile(
+    return compile_vocabulary(
         rf"\b(?:{openers})\b\W*"
         rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b|{_last_period()})",
         re.IGNORECASE,
@@ -4088,7 +4092,7 @@ def _one_before_unit() -> re.Pattern[str]:
     _, days = _duration_units()
     words = [w for w in days if len(w) > 1 and w not in stopped["one_not_before"]]
     units = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(
+    return compile_vocabulary(
         rf"(?<![^\W\d_])(?:(?P<one>(?:{one})\s+|{elided})|(?P<count>{_count_words_pattern()})\s+)"
         rf"(?:{units})"
         rf"\.?(?![^\W\d_])"
@@ -4149,13 +4153,13 @@ def _last_dose_before_pattern() -> re.Pattern[str]:
     it ("dernière injection", "last dose of", "letzte Gabe von", "laatste dosis van de")."""
     openers = "|".join(synonyms_data()["values"]["last_dose"]["openers"])
     article = r"of|the|von|vom|der|des|de|du|la|le|l\W|del|della|dello|di|el|van|het|d\W"
-    return re.compile(rf"\b(?P<opener>{openers})\b\W*(?:(?:{article})\s*)*$", re.IGNORECASE)
+    return compile_vocabulary(rf"\b(?P<opener>{openers})\b\W*(?:(?:{article})\s*)*$", re.IGNORECASE)
 
 
 @cache
 def _last_dose_opener() -> re.Pattern[str]:
     openers = "|".join(synonyms_data()["values"]["last_dose"]["openers"])
-    return re.compile(rf"\b(?:{openers})\b", re.IGNORECASE)
+    return compile_vocabulary(rf"\b(?:{openers})\b", re.IGNORECASE)
 
 
 def names_last_dose(text: str) -> bool:
@@ -4210,14 +4214,14 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
     since_words = "|".join([*stopped["words"], *stopped["since_words"]])
     # "stopped 2 days ago", "stopped (yesterday)", "last given 10 days ago"
     # "stopped metoclopramide yesterday": the drug between (stop_drug_gap)
-    forward = re.compile(
+    forward = compile_vocabulary(
         rf"\b(?:{words})(?![^\W\d_])(?:{stop_drug_gap()}(?=\W))?\W*{time}"
         rf"|\b(?:{since_words})(?![^\W\d_]){gap}\W*{since}",
         re.IGNORECASE,
     )
     # "vor 2 Tagen abgesetzt", "gestern abgesetzt", "2 dagen geleden gestopt", "seit 2 Tagen
     # abgesetzt"
-    backward = re.compile(rf"\b(?:{time}|{since})\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    backward = compile_vocabulary(rf"\b(?:{time}|{since})\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
     return forward, backward, relative
 
 
@@ -4229,7 +4233,7 @@ def _stop_time_pattern() -> re.Pattern[str]:
     table = synonyms_data()["values"]
     since = "|".join([*table["stopped"]["since"], *table["ended_ago"]["before"]])
     after = "|".join(table["ended_ago"]["after"])
-    return re.compile(
+    return compile_vocabulary(
         rf"\b(?:(?:{since})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b)", re.IGNORECASE
     )
 
@@ -4240,7 +4244,7 @@ _MID_MONTH_DAY: Final = 15  # a month written without its day is dated from its 
 @cache
 def _month_year_pattern() -> re.Pattern[str]:
     """A month and year written as numbers ("10/2026", "10.2026", "10-2026"); groups m, y."""
-    return re.compile(r"(?<![\d./-])(?P<m>\d{1,2})[./-](?P<y>(?:19|20)\d\d)(?![\d./-])")
+    return compile_vocabulary(r"(?<![\d./-])(?P<m>\d{1,2})[./-](?P<y>(?:19|20)\d\d)(?![\d./-])")
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
@@ -4334,7 +4338,7 @@ def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # the same, its groups named g... (a stop word before the drug: forward's second branch)
     gap_named = month_name_pattern("gmname") + year.replace("P<year>", "P<gyear>") + "?"
     gap_numbered = numbered.replace("P<mnum>", "P<gmnum>").replace("P<myear>", "P<gmyear>")
-    forward = re.compile(
+    forward = compile_vocabulary(
         rf"\b(?:{words})(?![^\W\d_])\s*[(:,]?\s*(?:(?:{where})\s+)?(?:{part})?{article}"
         rf"(?:{named}|{numbered})"
         # the drug between (stop_drug_gap), then a `month_in` word or the month's number
@@ -4348,7 +4352,7 @@ def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # abgesetzt", "Oktober abgesetzt" (a name alone, not one of month_alone_not: "mai sospeso")
     alone_not = "|".join(stopped["month_alone_not"])
     alone = rf"(?<![^\W\d_])(?!(?:{alone_not})(?![^\W\d_]))"
-    backward = re.compile(
+    backward = compile_vocabulary(
         rf"(?:(?:(?<![^\W\d_])(?P<lead>(?:{where})\s+(?:{part})?|{part}){article})?"
         rf"(?(lead)|(?:{alone}|(?=[^\W\d_]+\.?\s*(?:19|20)\d\d)))"
         rf"{month_name_pattern()}{year}?|{numbered})"
@@ -4390,11 +4394,13 @@ def _stopped_year_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     where = rf"(?:(?:{'|'.join(stopped['month_in'])})\s+)?"
     where += rf"(?:(?:{'|'.join(stopped['year_word'])})\s+)?"
     year = r"(?<![\d./-])(?P<year>(?:19|20)\d\d)(?![\d./-]?\d)"
-    forward = re.compile(
+    forward = compile_vocabulary(
         rf"\b(?:{words})(?![^\W\d_])(?P<gap>{stop_drug_gap()})\s*[(:]?\s*{where}{year}",
         re.IGNORECASE,
     )
-    backward = re.compile(rf"(?<![^\W\d_]){where}{year}\s*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    backward = compile_vocabulary(
+        rf"(?<![^\W\d_]){where}{year}\s*(?:{words})(?![^\W\d_])", re.IGNORECASE
+    )
     return forward, backward
 
 
@@ -4519,12 +4525,12 @@ def _written_end_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     words = "|".join([*table["stopped"]["words"], *ago["until"]])
     last = "|".join(table["last_dose"]["openers"])
     opener = _date_article()
-    dated = re.compile(
+    dated = compile_vocabulary(
         rf"\b(?:(?P<last>{last})|{words})(?![^\W\d_])\W*{opener}(?P<end>{_date_text()})",
         re.IGNORECASE,
     )
     joins = "|".join(ago["range_to"])
-    span = re.compile(
+    span = compile_vocabulary(
         rf"{_date_text('first')}\s*(?:[-–—]|(?<![^\W\d_])(?:{joins})(?![^\W\d_]))\s*{opener}"
         rf"(?P<end>{_date_text('second')})",
         re.IGNORECASE,
@@ -4534,7 +4540,7 @@ def _written_end_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 @cache
 def _written_date_pattern() -> re.Pattern[str]:
-    return re.compile(_date_text(), re.IGNORECASE)
+    return compile_vocabulary(_date_text(), re.IGNORECASE)
 
 
 def written_dates(text: str) -> list[tuple[date, date]]:
@@ -4621,7 +4627,7 @@ def _written_end(text: str, _dayfirst: bool) -> WrittenEnd | None:
 def _last_issue_pattern() -> re.Pattern[str]:
     """An issue word and its date (synonyms.toml [values.last_issue]); group end: the date."""
     words = "|".join(synonyms_data()["values"]["last_issue"]["openers"])
-    return re.compile(
+    return compile_vocabulary(
         rf"\b(?:{words})(?![^\W\d_])\W*{_date_article()}(?P<end>{_date_text()})", re.IGNORECASE
     )
 
@@ -4657,7 +4663,7 @@ def _stopped_recently_pattern() -> re.Pattern[str]:
     words = "|".join([*stopped["words"], *table["last_dose"]["openers"]])
     recent = "|".join(stopped["recently"])
     before = "|".join([*stopped["recently"], *stopped["recently_before"]])
-    return re.compile(
+    return compile_vocabulary(
         rf"\b(?:{words})(?![^\W\d_])\s*\(?\s*(?:{recent})(?![^\W\d_])"
         rf"|(?<![^\W\d_])(?:{before})\s+(?:{words})(?![^\W\d_])",
         re.IGNORECASE,
@@ -4686,7 +4692,9 @@ def _life_day_abbreviation() -> tuple[re.Pattern[str], frozenset[str], frozenset
     life it may give (thresholds.toml, by name)."""
     table = synonyms_data()["values"]["durations"]["day_of_life_abbreviation"]
     words = "|".join(re.escape(normalise_word(w)) for w in table["words"])
-    pattern = re.compile(rf"(?:{words})\.?\s*\+?\s*(\d{{1,3}})|(\d{{1,3}})\.?\s*(?:{words})\.?")
+    pattern = compile_vocabulary(
+        rf"(?:{words})\.?\s*\+?\s*(\d{{1,3}})|(\d{{1,3}})\.?\s*(?:{words})\.?"
+    )
     limits = toml_cache.loads(data_file("thresholds.toml").read_bytes().decode())["threshold"]
     return (
         pattern,
@@ -4846,9 +4854,9 @@ def _half_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
     counts = "|".join(re.escape(w) for w in sorted(count_words(), key=len, reverse=True))
     return (
-        re.compile(rf"(?<=[\w.])\s+(?:{either('halves')})(?![a-z])"),
-        re.compile(rf"(?<![a-z])({counts})\s*(?:{either('glued_halves')})(?![a-z])"),
-        re.compile(rf"(?<![a-z])(?:{either('one_and_a_half')})(?![a-z])"),
+        compile_vocabulary(rf"(?<=[\w.])\s+(?:{either('halves')})(?![a-z])"),
+        compile_vocabulary(rf"(?<![a-z])({counts})\s*(?:{either('glued_halves')})(?![a-z])"),
+        compile_vocabulary(rf"(?<![a-z])(?:{either('one_and_a_half')})(?![a-z])"),
     )
 
 
@@ -5096,7 +5104,7 @@ def _weeks_days_patterns() -> tuple[re.Pattern[str], ...]:
     start = r"(?<![\w.,/+-])"
     end = r"(?![^\W\d_])"
     return tuple(
-        re.compile(p, re.IGNORECASE)
+        compile_vocabulary(p, re.IGNORECASE)
         for p in (
             rf"{start}{_GESTATION_WEEKS}\s*(?P<unit>{weeks})\.?\s*(?P<joiner>(?:{joiners})\s*)?"
             rf"{_GESTATION_DAYS}\s*(?:{days})\.?{end}",
