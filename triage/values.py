@@ -602,7 +602,7 @@ def _above_range_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
     alternatives, cells = _unnumbered_phrases("above_range_unnumbered", ">")
     alternatives = f"{alternatives}|{_above_range_class()}"
     # whole words: a phrase starting or ending in a letter or digit is not part of a longer word
-    pattern = compile_vocabulary(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
     return pattern, cells
 
 
@@ -621,7 +621,7 @@ def _below_limit_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
     below, nouns = _alternation(listed["below"]), _alternation(listed["limit_nouns"])
     articles = _alternation(table["above_range_unnumbered"]["articles"])
     undershot = _alternation(listed["undershot"])
-    pattern = compile_vocabulary(
+    pattern = re.compile(
         rf"(?<![\w])(?:{alternatives})(?![\w])"
         rf"|(?<![\w<])(?:{below})\s*(?:(?:{articles})(?:\s+|(?<=')))"
         rf"{{0,2}}(?:{nouns})(?![\w])|(?<![\w])(?:{nouns})\s+(?:{undershot})(?![\w])"
@@ -774,7 +774,7 @@ def _corrected_words() -> re.Pattern[str]:
     words = {normalise_word(w) for w in table["corrected"] if len(w) > 1}
     words |= {normalise_word(w) for w in table.get("corrected_phrases", [])}
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return compile_vocabulary(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def says_corrected(cell: object) -> str | None:
@@ -2089,7 +2089,7 @@ def _out_of_range_pattern() -> re.Pattern[str]:
         for n, (mark, p) in enumerate(sorted(phrases, key=lambda mp: -len(mp[1])))
     )
     groups = f"{groups}|(?P<aboveclass>{_above_range_class()})"
-    return compile_vocabulary(rf"[(\[]?\s*(?:{groups})\s*[)\]]?")
+    return re.compile(rf"[(\[]?\s*(?:{groups})\s*[)\]]?")
 
 
 def _beyond_range(post: str) -> tuple[str, str] | None:
@@ -2413,9 +2413,9 @@ def _see_note() -> _SeeNote:
     spelled = {*words, *map(normalise_word, words)}
     labels = "|".join(re.escape(w) for w in sorted(spelled, key=len, reverse=True))
     return _SeeNote(
-        compile_vocabulary(rf"(?:{refer})\s*(?:[^\s]+\s+){{0,2}}?(?:{nouns})"),
+        re.compile(rf"(?:{refer})\s*(?:[^\s]+\s+){{0,2}}?(?:{nouns})"),
         # matched in the note as written: each label as listed and without its accents
-        compile_vocabulary(rf"(?:{labels})(?![\w])\s*[:=]?\s*", re.IGNORECASE),
+        re.compile(rf"(?:{labels})(?![\w])\s*[:=]?\s*", re.IGNORECASE),
     )
 
 
@@ -2515,9 +2515,7 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     spelled = "|".join(re.escape(w) for w in reversed(words))
     glued = "|".join(re.escape(w) for w in ("to", "bis", "à", "a", "au", "al", "hasta"))
     separator = rf"\s*(?:-|–|—|~|…|\.\.+)\s*|\s+(?:{spelled})\s+|\s*(?:{glued})\s*"
-    pattern = compile_vocabulary(
-        rf"(?P<a>.*?\d)(?:{separator})(?P<b>[<>≤≥]?\s*[.,]?\d.*)", re.IGNORECASE
-    )
+    pattern = re.compile(rf"(?P<a>.*?\d)(?:{separator})(?P<b>[<>≤≥]?\s*[.,]?\d.*)", re.IGNORECASE)
     labels = data.get("before", [])
     before = sorted(
         {normalise_word(w) for w in labels} | {w.lower() for w in labels}, key=len, reverse=True
@@ -2525,7 +2523,7 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     # a word, then "." and ":" as written ("Ref. <", "VN : 4,8", "N:<23"), then a limit or the
     # comparator of a one-sided interval ("Norm < 23,3", "normaal ≤ 23,3")
     lead = (
-        compile_vocabulary(
+        re.compile(
             r"(?:"
             + "|".join(re.escape(w) for w in before)
             + r")(?![^\W_])\.?\s*:?\s*(?=[<>≤≥]|[.,]?\d)",
@@ -3860,8 +3858,8 @@ def _years_counted_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     return (
-        compile_vocabulary(rf"(\d{{1,3}})\s*;\s*(\d{{1,2}})(\s*(?:{either('years')})\.?)?"),
-        compile_vocabulary(rf"(\d{{1,3}})\s*(?:{either('year_of_life')})"),
+        re.compile(rf"(\d{{1,3}})\s*;\s*(\d{{1,2}})(\s*(?:{either('years')})\.?)?"),
+        re.compile(rf"(\d{{1,3}})\s*(?:{either('year_of_life')})"),
     )
 
 
@@ -3878,7 +3876,7 @@ def _duration_units() -> tuple[re.Pattern[str], dict[str, float]]:
             days[normalise_word(word)] = _DAYS_IN[kind]
     every = set(days) | set(ambiguous_duration_words())
     words = "|".join(re.escape(w) for w in sorted(every, key=len, reverse=True))
-    pattern = compile_vocabulary(rf"(\d+(?:[.,]\d+)?)\s*({words})?(?![a-z])\.?")
+    pattern = re.compile(rf"(\d+(?:[.,]\d+)?)\s*({words})?(?![a-z])\.?")
     return pattern, days
 
 
