@@ -34,7 +34,7 @@ from triage.numbers import (
     NS_PER_DAY,
     thousands_apostrophes_unified,
 )
-from triage.regex_cache import prefix_trie
+from triage.regex_cache import compile_vocabulary, prefix_trie
 from triage.resources import data_file
 from triage.transliteration import pattern as with_ascii_spellings
 from triage.transliteration import vocabulary
@@ -150,7 +150,9 @@ def diagnosis_certainty(scheme: str, code: str) -> str:
 @cache
 def _certainty_letter() -> re.Pattern[str]:
     letters = "".join(synonyms_data()["diagnosis_certainty"]["icd10gm_letters"])
-    return re.compile(rf"\s*(?P<code>[A-Z]\d\d(?:\.\w*)?[!*+†]?)\s+(?P<letter>[{letters}])\s*")
+    return compile_vocabulary(
+        rf"\s*(?P<code>[A-Z]\d\d(?:\.\w*)?[!*+†]?)\s+(?P<letter>[{letters}])\s*"
+    )
 
 
 def split_certainty(code: str) -> tuple[str, str]:
@@ -513,7 +515,7 @@ def _coded_missing_pattern() -> re.Pattern[str]:
     """The missing-data codes an EDC writes by pattern (synonyms.toml [values.missing_codes]
     patterns: Castor's "##USER_MISSING_95##" ... "##USER_MISSING_99##")."""
     patterns = synonyms_data()["values"]["missing_codes"].get("patterns", [])
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+    return compile_vocabulary("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
 
 
 def _coded_missing(cell: str) -> re.Match[str] | None:
@@ -1297,7 +1299,7 @@ def _unit_typos() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Misspellings of a unit read as the unit meant (synonyms.toml [values.unit_typos]): a
     lower-case l typed for the I of IU / IE ("mlU/L", "µlU/mL", "mlE/l" -> mIU/L ...)."""
     rules = synonyms_data()["values"].get("unit_typos", {}).get("rules", [])
-    return tuple((re.compile(typo), str(meant)) for typo, meant in rules)
+    return tuple((compile_vocabulary(typo), str(meant)) for typo, meant in rules)
 
 
 @cache
@@ -1342,7 +1344,7 @@ def _unit_notes() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
     equals = sorted((normalise_word(w) for w in data["equals_words"]), key=len, reverse=True)
     return (
         frozenset(normalise_word(w) for w in data["standard_words"]),
-        re.compile(str(data["standard_code"])),
+        compile_vocabulary(str(data["standard_code"])),
         tuple(w for w in equals if w),
     )
 
@@ -2715,7 +2717,7 @@ def _both_sexes_join() -> re.Pattern[str]:
     """What joins two sex labels into one for both sexes: "/", "&", "+" or a word of
     synonyms.toml [values.sex] ``both_sexes_join`` ("M/F", "Männer und Frauen")."""
     words = "|".join(map(re.escape, synonyms_data()["values"]["sex"]["both_sexes_join"]))
-    return re.compile(rf"\s*(?:[/&+]|{words})\s*", re.IGNORECASE)
+    return compile_vocabulary(rf"\s*(?:[/&+]|{words})\s*", re.IGNORECASE)
 
 
 def parse_sex_intervals(
@@ -2875,7 +2877,7 @@ def _interval_letters() -> dict[str, str]:
 def _sex_symbols() -> re.Pattern[str] | None:
     """synonyms.toml [values.sex] interval_symbols (♂, ♀) as one pattern."""
     symbols = synonyms_data()["values"]["sex"].get("interval_symbols", {})
-    return re.compile("|".join(map(re.escape, symbols))) if symbols else None
+    return compile_vocabulary("|".join(map(re.escape, symbols))) if symbols else None
 
 
 def _sex_symbols_named(text: str) -> str:
@@ -3610,7 +3612,7 @@ def _threshold_pattern() -> re.Pattern[str]:
         # a word ("lt", "unter", "moins de") starts a word of the header ("egfr_lt60", "eGFR
         # unter 60"), never inside one or after a slash ("ml/min/1.73m2" is no "min 1")
         spellings.append(rf"(?<![^\s_(\[]){escaped}" if spelling[0].isalnum() else escaped)
-    return re.compile(r"(?:" + "|".join(spellings) + r")[\s_]*\d")
+    return compile_vocabulary(r"(?:" + "|".join(spellings) + r")[\s_]*\d")
 
 
 def header_threshold(header: str) -> bool:
@@ -3854,7 +3856,7 @@ def writes_a_date(text: str) -> bool:
 @cache
 def month_name_regex() -> re.Pattern[str]:
     """month_name_pattern compiled (for lower-case text without accents: normalise_word)."""
-    return re.compile(month_name_pattern())
+    return compile_vocabulary(month_name_pattern())
 
 
 # An upper bound written for a duration (an age band's "<18", "under 1 year", "unter 18",
@@ -3890,10 +3892,10 @@ def _age_text_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
         return "|".join(re.escape(w) for w in words)
 
     return (
-        re.compile(rf"\s*(?:{either('after')})$"),
-        re.compile(rf"(?<=[a-z.])\s+(?:{either('joiners')})\s+(?=\d)"),
-        re.compile(rf"(?:{either('day_of_life')})\.?\s*\+?\s*(\d{{1,3}})"),
-        re.compile(rf"(\d)(?:\.|{either('ordinal_marks')})\s+(?=[a-z])"),
+        compile_vocabulary(rf"\s*(?:{either('after')})$"),
+        compile_vocabulary(rf"(?<=[a-z.])\s+(?:{either('joiners')})\s+(?=\d)"),
+        compile_vocabulary(rf"(?:{either('day_of_life')})\.?\s*\+?\s*(\d{{1,3}})"),
+        compile_vocabulary(rf"(\d)(?:\.|{either('ordinal_marks')})\s+(?=[a-z])"),
     )
 
 
@@ -3952,7 +3954,7 @@ def _ended_ago_pattern() -> re.Pattern[str]:
     units = _duration_unit_pattern()
     count = rf"(?:\d+(?:[.,]\d+)?|{either('counts')})"
     span = rf"{count}\s*(?:{units})\.?(?![^\W\d_])"
-    return re.compile(
+    return compile_vocabulary(
         rf"\b(?:{either('until')})\s+(?:(?:{either('before')})\s+{span}"
         rf"|{span}\s+(?:{either('after')})\b|(?:{either('last')})\b)"
     )
@@ -3975,8 +3977,8 @@ _SENTENCE: Final = re.compile(r"(?:[^.;!?\n]|(?<=\b[^\W\d_])\.|\.(?!\s|$))+[.;!?
 def _general_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
     """(general, patient, quick words) of synonyms.toml [general_statements]."""
     table = synonyms_data()["general_statements"]
-    general = re.compile("|".join(f"(?:{p})" for p in table["general"]), re.IGNORECASE)
-    patient = re.compile("|".join(f"(?:{p})" for p in table["patient"]), re.IGNORECASE)
+    general = compile_vocabulary("|".join(f"(?:{p})" for p in table["general"]), re.IGNORECASE)
+    patient = compile_vocabulary("|".join(f"(?:{p})" for p in table["patient"]), re.IGNORECASE)
     return general, patient, tuple(str(w) for w in table["quick_words"])
 
 
@@ -3984,7 +3986,7 @@ def _general_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ..
 def _hypothetical_patterns() -> tuple[re.Pattern[str], tuple[str, ...]]:
     """(hypothetical, its quick words) of synonyms.toml [general_statements]."""
     table = synonyms_data()["general_statements"]
-    pattern = re.compile("|".join(f"(?:{p})" for p in table["hypothetical"]), re.IGNORECASE)
+    pattern = compile_vocabulary("|".join(f"(?:{p})" for p in table["hypothetical"]), re.IGNORECASE)
     return pattern, tuple(str(w) for w in table["hypothetical_quick_words"])
 
 
@@ -4036,7 +4038,7 @@ def _last_dose_pattern() -> re.Pattern[str]:
     openers = "|".join(table["last_dose"]["openers"])
     before = "|".join(ago["before"])
     after = "|".join(ago["after"])
-    return re.compile(
+    return compile_vocabulary(
         rf"\b(?:{openers})\b\W*"
         rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b|{_last_period()})",
         re.IGNORECASE,
@@ -4143,7 +4145,7 @@ def _one_before_unit() -> re.Pattern[str]:
     _, days = _duration_units()
     words = [w for w in days if len(w) > 1 and w not in stopped["one_not_before"]]
     units = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(
+    return compile_vocabulary(
         rf"(?<![^\W\d_])(?:(?P<one>(?:{one})\s+|{elided})|(?P<count>{_count_words_pattern()})\s+)"
         rf"(?:{units})"
         rf"\.?(?![^\W\d_])"
@@ -4204,13 +4206,13 @@ def _last_dose_before_pattern() -> re.Pattern[str]:
     it ("dernière injection", "last dose of", "letzte Gabe von", "laatste dosis van de")."""
     openers = "|".join(synonyms_data()["values"]["last_dose"]["openers"])
     article = r"of|the|von|vom|der|des|de|du|la|le|l\W|del|della|dello|di|el|van|het|d\W"
-    return re.compile(rf"\b(?P<opener>{openers})\b\W*(?:(?:{article})\s*)*$", re.IGNORECASE)
+    return compile_vocabulary(rf"\b(?P<opener>{openers})\b\W*(?:(?:{article})\s*)*$", re.IGNORECASE)
 
 
 @cache
 def _last_dose_opener() -> re.Pattern[str]:
     openers = "|".join(synonyms_data()["values"]["last_dose"]["openers"])
-    return re.compile(rf"\b(?:{openers})\b", re.IGNORECASE)
+    return compile_vocabulary(rf"\b(?:{openers})\b", re.IGNORECASE)
 
 
 def names_last_dose(text: str) -> bool:
@@ -4265,14 +4267,14 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
     since_words = "|".join([*stopped["words"], *stopped["since_words"]])
     # "stopped 2 days ago", "stopped (yesterday)", "last given 10 days ago"
     # "stopped metoclopramide yesterday": the drug between (stop_drug_gap)
-    forward = re.compile(
+    forward = compile_vocabulary(
         rf"\b(?:{words})(?![^\W\d_])(?:{stop_drug_gap()}(?=\W))?\W*{time}"
         rf"|\b(?:{since_words})(?![^\W\d_]){gap}\W*{since}",
         re.IGNORECASE,
     )
     # "vor 2 Tagen abgesetzt", "gestern abgesetzt", "2 dagen geleden gestopt", "seit 2 Tagen
     # abgesetzt"
-    backward = re.compile(rf"\b(?:{time}|{since})\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    backward = compile_vocabulary(rf"\b(?:{time}|{since})\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
     return forward, backward, relative
 
 
@@ -4284,7 +4286,7 @@ def _stop_time_pattern() -> re.Pattern[str]:
     table = synonyms_data()["values"]
     since = "|".join([*table["stopped"]["since"], *table["ended_ago"]["before"]])
     after = "|".join(table["ended_ago"]["after"])
-    return re.compile(
+    return compile_vocabulary(
         rf"\b(?:(?:{since})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b)", re.IGNORECASE
     )
 
@@ -4295,7 +4297,7 @@ _MID_MONTH_DAY: Final = 15  # a month written without its day is dated from its 
 @cache
 def _month_year_pattern() -> re.Pattern[str]:
     """A month and year written as numbers ("10/2026", "10.2026", "10-2026"); groups m, y."""
-    return re.compile(r"(?<![\d./-])(?P<m>\d{1,2})[./-](?P<y>(?:19|20)\d\d)(?![\d./-])")
+    return compile_vocabulary(r"(?<![\d./-])(?P<m>\d{1,2})[./-](?P<y>(?:19|20)\d\d)(?![\d./-])")
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
@@ -4389,7 +4391,7 @@ def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # the same, its groups named g... (a stop word before the drug: forward's second branch)
     gap_named = month_name_pattern("gmname") + year.replace("P<year>", "P<gyear>") + "?"
     gap_numbered = numbered.replace("P<mnum>", "P<gmnum>").replace("P<myear>", "P<gmyear>")
-    forward = re.compile(
+    forward = compile_vocabulary(
         rf"\b(?:{words})(?![^\W\d_])\s*[(:,]?\s*(?:(?:{where})\s+)?(?:{part})?{article}"
         rf"(?:{named}|{numbered})"
         # the drug between (stop_drug_gap), then a `month_in` word or the month's number
@@ -4403,7 +4405,7 @@ def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # abgesetzt", "Oktober abgesetzt" (a name alone, not one of month_alone_not: "mai sospeso")
     alone_not = "|".join(stopped["month_alone_not"])
     alone = rf"(?<![^\W\d_])(?!(?:{alone_not})(?![^\W\d_]))"
-    backward = re.compile(
+    backward = compile_vocabulary(
         rf"(?:(?:(?<![^\W\d_])(?P<lead>(?:{where})\s+(?:{part})?|{part}){article})?"
         rf"(?(lead)|(?:{alone}|(?=[^\W\d_]+\.?\s*(?:19|20)\d\d)))"
         rf"{month_name_pattern()}{year}?|{numbered})"
@@ -4479,11 +4481,13 @@ def _stopped_year_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     where = rf"(?:(?:{'|'.join(stopped['month_in'])})\s+)?"
     where += rf"(?:(?:{'|'.join(stopped['year_word'])})\s+)?"
     year = r"(?<![\d./-])(?P<year>(?:19|20)\d\d)(?![\d./-]?\d)"
-    forward = re.compile(
+    forward = compile_vocabulary(
         rf"\b(?:{words})(?![^\W\d_])(?P<gap>{stop_drug_gap()})\s*[(:]?\s*{where}{year}",
         re.IGNORECASE,
     )
-    backward = re.compile(rf"(?<![^\W\d_]){where}{year}\s*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    backward = compile_vocabulary(
+        rf"(?<![^\W\d_]){where}{year}\s*(?:{words})(?![^\W\d_])", re.IGNORECASE
+    )
     return forward, backward
 
 
@@ -4608,12 +4612,12 @@ def _written_end_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     words = "|".join([*table["stopped"]["words"], *ago["until"]])
     last = "|".join(table["last_dose"]["openers"])
     opener = _date_article()
-    dated = re.compile(
+    dated = compile_vocabulary(
         rf"\b(?:(?P<last>{last})|{words})(?![^\W\d_])\W*{opener}(?P<end>{_date_text()})",
         re.IGNORECASE,
     )
     joins = "|".join(ago["range_to"])
-    span = re.compile(
+    span = compile_vocabulary(
         rf"{_date_text('first')}\s*(?:[-–—]|(?<![^\W\d_])(?:{joins})(?![^\W\d_]))\s*{opener}"
         rf"(?P<end>{_date_text('second')})",
         re.IGNORECASE,
@@ -4623,7 +4627,7 @@ def _written_end_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 @cache
 def _written_date_pattern() -> re.Pattern[str]:
-    return re.compile(_date_text(), re.IGNORECASE)
+    return compile_vocabulary(_date_text(), re.IGNORECASE)
 
 
 def written_dates(text: str) -> list[tuple[date, date]]:
@@ -4710,7 +4714,7 @@ def _written_end(text: str, _dayfirst: bool) -> WrittenEnd | None:
 def _last_issue_pattern() -> re.Pattern[str]:
     """An issue word and its date (synonyms.toml [values.last_issue]); group end: the date."""
     words = "|".join(synonyms_data()["values"]["last_issue"]["openers"])
-    return re.compile(
+    return compile_vocabulary(
         rf"\b(?:{words})(?![^\W\d_])\W*{_date_article()}(?P<end>{_date_text()})", re.IGNORECASE
     )
 
@@ -4746,7 +4750,7 @@ def _stopped_recently_pattern() -> re.Pattern[str]:
     words = "|".join([*stopped["words"], *table["last_dose"]["openers"]])
     recent = "|".join(stopped["recently"])
     before = "|".join([*stopped["recently"], *stopped["recently_before"]])
-    return re.compile(
+    return compile_vocabulary(
         rf"\b(?:{words})(?![^\W\d_])\s*\(?\s*(?:{recent})(?![^\W\d_])"
         rf"|(?<![^\W\d_])(?:{before})\s+(?:{words})(?![^\W\d_])",
         re.IGNORECASE,
@@ -4775,7 +4779,9 @@ def _life_day_abbreviation() -> tuple[re.Pattern[str], frozenset[str], frozenset
     life it may give (thresholds.toml, by name)."""
     table = synonyms_data()["values"]["durations"]["day_of_life_abbreviation"]
     words = "|".join(re.escape(normalise_word(w)) for w in table["words"])
-    pattern = re.compile(rf"(?:{words})\.?\s*\+?\s*(\d{{1,3}})|(\d{{1,3}})\.?\s*(?:{words})\.?")
+    pattern = compile_vocabulary(
+        rf"(?:{words})\.?\s*\+?\s*(\d{{1,3}})|(\d{{1,3}})\.?\s*(?:{words})\.?"
+    )
     limits = toml_cache.loads(data_file("thresholds.toml").read_bytes().decode())["threshold"]
     return (
         pattern,
@@ -4935,9 +4941,9 @@ def _half_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
     counts = "|".join(re.escape(w) for w in sorted(count_words(), key=len, reverse=True))
     return (
-        re.compile(rf"(?<=[\w.])\s+(?:{either('halves')})(?![a-z])"),
-        re.compile(rf"(?<![a-z])({counts})\s*(?:{either('glued_halves')})(?![a-z])"),
-        re.compile(rf"(?<![a-z])(?:{either('one_and_a_half')})(?![a-z])"),
+        compile_vocabulary(rf"(?<=[\w.])\s+(?:{either('halves')})(?![a-z])"),
+        compile_vocabulary(rf"(?<![a-z])({counts})\s*(?:{either('glued_halves')})(?![a-z])"),
+        compile_vocabulary(rf"(?<![a-z])(?:{either('one_and_a_half')})(?![a-z])"),
     )
 
 
@@ -5185,7 +5191,7 @@ def _weeks_days_patterns() -> tuple[re.Pattern[str], ...]:
     start = r"(?<![\w.,/+-])"
     end = r"(?![^\W\d_])"
     return tuple(
-        re.compile(p, re.IGNORECASE)
+        compile_vocabulary(p, re.IGNORECASE)
         for p in (
             rf"{start}{_GESTATION_WEEKS}\s*(?P<unit>{weeks})\.?\s*(?P<joiner>(?:{joiners})\s*)?"
             rf"{_GESTATION_DAYS}\s*(?:{days})\.?{end}",

@@ -5027,16 +5027,19 @@ def stata_sas_days(cells: Sequence[object], first_year: int, latest: date) -> bo
     1960-01-01): every filled cell is a whole number, each read as an Excel serial is a day
     before ``first_year`` (no prolactin assay then: 23400 is 1964-01-24), and each read as
     days since 1960 is a day from ``first_year`` to ``latest`` (23400 is 2024-01-24)."""
-    numbers = [day_number(c) for c in cells if not is_empty_value(c)]
-    if not numbers or any(n is None for n in numbers):
+    numbers: list[float] = []
+    for cell in cells:  # a column of real dates stops at its first cell
+        if is_empty_value(cell):
+            continue
+        number = day_number(cell)
+        if number is None:
+            return False
+        numbers.append(number)
+    if not numbers:
         return False
     shift = serial_shift(STATA_SAS_ORIGIN)
     start = date(first_year, 1, 1)
-    return all(
-        serial_day(n) < start and start <= serial_day(n + shift) <= latest
-        for n in numbers
-        if n is not None
-    )
+    return all(serial_day(n) < start and start <= serial_day(n + shift) <= latest for n in numbers)
 
 
 def _stata_sas_hint(cell: object, earliest: date, latest: date) -> str:
