@@ -877,6 +877,8 @@ class HistoryRun:
     _by_value: list[tuple[int, int]] = field(default_factory=list)  # of the last _held
     # row position -> the stored censored result its number completes (of the last _held)
     _completing: dict[int, int] = field(default_factory=dict)
+    # row position -> the stored undated result of its visit it dates (of the last _held)
+    _dating: dict[int, int] = field(default_factory=dict)
 
     def earlier(
         self, issuer: str, patient_ids: Iterable[str], *, excluded: Iterable[int] = ()
@@ -1056,6 +1058,7 @@ class HistoryRun:
         self.undated_held += self._by_value
         self._triage_entries(rows, ids)
         self._complete_censored(rows)
+        self._date_held(rows)
         self._raise_held(rows, ids, recorded_at)
         fresh: list[int] = []
         same_as: dict[int, int] = {}  # a row repeating an earlier row of this chunk
@@ -1218,6 +1221,7 @@ class HistoryRun:
         self._held_censored(rows, ids, issuer, sha256)
         self._held_untriaged(rows, ids, issuer, sha256)
         self._held_undated(rows, ids, issuer, sha256)
+        self._held_dated_visit(rows, ids, issuer, sha256)
         return ids
 
     def _held_untriaged(
@@ -1406,6 +1410,67 @@ class HistoryRun:
         for position in sorted(matched):
             ids[position] = matched[position]
             self._by_value.append((int(rows[position]["source_row"]), matched[position]))
+
+    def _held_dated_visit(
+        self, rows: list[dict[str, Any]], ids: list[int | None], issuer: str, sha256: str
+    ) -> None:
+        """A dated result whose visit label is its collection date (a cumulative report's
+        column "Prolaktin 11.09.2026": the header's date is both) is the result another file
+        stored without a collection time under that visit label (before review 27 the header's
+        date was the visit label only): the same patient (id, birth date, sex), qualifier,
+        value and unit (``_undated_key``) and visit (``visit_key``, both naming it).  So the
+        first monthly report after the upgrade repeating earlier columns neither stores them
+        again nor brings back an acknowledged urgent result as new; ``record`` gives the
+        stored result the date (``_date_held``).  One to one, in order; never a result the
+        file itself stored or already took."""
+        self._dating = {}
+        pending = [
+            position
+            for position, row in enumerate(rows)
+            if ids[position] is None
+            and row["collected_at"] is not None
+            and _label_is_date(row["visit"], row["collected_at"])
+            and _undated_key({**row, "collected_at": None}) is not None
+        ]
+        if not pending:
+            return
+        wanted = sorted({rows[p]["patient_key"] for p in pending})
+        stored: dict[tuple[Any, ...], list[int]] = {}
+        columns = [results.c[name] for name in ("id", "visit", *_UNDATED_KEY)]
+        undated = (
+            results.c.collected_at.is_(None),
+            results.c.visit.is_not(None),
+            results.c.source_sha256 != sha256,
+        )
+        for found in self._of_patients(columns, issuer, wanted, *undated, *_standing()):
+            key = _undated_key(found)
+            visit = visit_key(found["visit"])
+            if key is not None and visit and int(found["id"]) not in self.seen:
+                stored.setdefault((*key, visit), []).append(int(found["id"]))
+        taken = {i for i in ids if i is not None}
+        for position in pending:
+            row = rows[position]
+            key = _undated_key({**row, "collected_at": None})
+            free = [
+                i for i in stored.get((*(key or ()), visit_key(row["visit"])), []) if i not in taken
+            ]
+            if free:
+                ids[position] = free[0]
+                taken.add(free[0])
+                self._dating[position] = free[0]
+
+    def _date_held(self, rows: list[dict[str, Any]]) -> None:
+        """The stored undated results this chunk's dated rows of their visit are
+        (``_held_dated_visit``) take the row's collection time; they keep their id,
+        acknowledgements, provenance and judgement."""
+        for position, held_id in self._dating.items():
+            row = rows[position]
+            self.conn.execute(
+                sa.update(results)
+                .where(results.c.id == held_id)
+                .where(results.c.collected_at.is_(None))
+                .values(collected_at=row["collected_at"], collected_offset=row["collected_offset"])
+            )
 
     def conflicts(
         self, frame: pd.DataFrame, *, issuer: str, sha256: str, excluded: Iterable[int] = ()
@@ -1674,6 +1739,25 @@ def _undated_key(row: Any) -> tuple[Any, ...] | None:
         round(float(ng), _SAME_VALUE_DECIMALS),
         str(row["prolactin_unit"] or ""),
     )
+
+
+_LABEL_NUMBERS: Final = re.compile(r"\d+")
+
+
+def _label_is_date(label: Any, when: datetime) -> bool:
+    """A visit label writing the day ``when`` as a date ("11.09.2026", "09/11/2026",
+    "2026-09-11", "11.09.26"): three numbers, day, month and year in any of the orders a
+    header's date is written (a two-digit year its last two digits)."""
+    numbers = [int(n) for n in _LABEL_NUMBERS.findall(str(label or ""))]
+    if len(numbers) != len(("day", "month", "year")) or not isinstance(when, datetime):
+        return False
+    short = when.year % 100
+    orders = (
+        (numbers[0], numbers[1], numbers[2]),  # day, month, year
+        (numbers[1], numbers[0], numbers[2]),  # month, day, year
+        (numbers[2], numbers[1], numbers[0]),  # year, month, day
+    )
+    return any((d, m) == (when.day, when.month) and y in (when.year, short) for d, m, y in orders)
 
 
 def ack_texts(
