@@ -127,15 +127,19 @@ MATERIAL_TYPES = [
     "Controle",
     "Kwaliteitscontrole",
 ]
+FOLLOW_UP_WORDS = {"Control", "Kontrolle", "Contrôle", "Controllo", "Controle"}
 
 
 @pytest.mark.parametrize("header", SAMPLE_TYPE_HEADERS)
 @pytest.mark.parametrize("kind", MATERIAL_TYPES)
 def test_sample_type_names_control_material(tmp_path: Path, header: str, kind: str) -> None:
+    # a bare "Control" word is material only on a row without patient details: beside a
+    # patient id it is a follow-up sample (review 27 mend C, tests/test_review27_mends_C.py)
+    identity = "" if kind in FOLLOW_UP_WORDS else "Lot 12345 L2"
     text = (
         f"Sample ID,{header},Patient ID,Sex,Method,PRL,Units\n"
         "S01,Patient,4711,F,Roche Elecsys,300,mIU/L\n"
-        f"S02,{kind},Lot 12345 L2,,Roche Elecsys,6150,mIU/L\n"
+        f"S02,{kind},{identity},,Roche Elecsys,6150,mIU/L\n"
     )
     outcome = _run(tmp_path, text, fail_on="soon")
     rejected = {r.source_row: r for r in outcome.rejected}

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from functools import cache, lru_cache
 from itertools import pairwise
-from typing import Any, Final, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -597,33 +597,62 @@ def _says_unnumbered(cell: object, found: tuple[re.Pattern[str], frozenset[str]]
     return text.strip(" ()[]!*") in cells or pattern.search(text) is not None
 
 
+class _QualityControlWords(NamedTuple):
+    kinds: re.Pattern[str]  # a sample-type cell of unambiguous material words
+    follow_up: re.Pattern[str]  # a sample-type cell of a bare "Control" word (and a level)
+    identity: re.Pattern[str]  # a patient id or name of material
+    unnamed: re.Pattern[str]  # the same without product and scheme names (surnames)
+
+
 @cache
-def _quality_control_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(sample-type words, id or name words) of synonyms.toml [values.quality_control]."""
+def _quality_control_words() -> _QualityControlWords:
+    """The patterns of synonyms.toml [values.quality_control]."""
     table = synonyms_data()["values"]["quality_control"]
     kinds = _alternation(table["sample_types"])
+    products = _alternation(table["products"])
     materials = _alternation(table["materials"])
     codes = _alternation(table["codes"])
     calibrators = _alternation(table["calibrators"])
+    follow_up = _alternation(table["follow_up"])
     level = r"(?:\d{1,2}|[a-f]|l\d|lo|low|hi|high|mid|level\s*\d)"
-    identity = (
+    unnamed = (
         rf"(?<![\w])(?:{materials})(?![\w])"
         rf"|^(?:{codes})(?:$|[\s\-_./#:]|\d)"
         rf"|^(?:{calibrators})(?:[\s\-_.#]*{level})?$"
     )
-    return re.compile(rf"(?<![\w])(?:{kinds}|{materials})(?![\w])"), re.compile(identity)
+    return _QualityControlWords(
+        re.compile(rf"(?<![\w])(?:{kinds}|{materials}|{products})(?![\w])"),
+        re.compile(rf"^(?:{follow_up})(?:[\s\-_.#:]*{level})?$"),
+        re.compile(rf"(?<![\w])(?:{products})(?![\w])|{unnamed}"),
+        re.compile(unnamed),
+    )
 
 
-def quality_control_material(cell: object, *, sample_type: bool = False) -> bool:
+def quality_control_material(
+    cell: object, *, sample_type: bool = False, products: bool = True
+) -> bool:
     """The cell (a patient id or name; with ``sample_type``, a sample-type cell) says the row is
     quality-control, calibrator or EQA material, no patient's sample ("QC LOW", "IQC-L2", "CAL
     1", "PreciControl Multimarker 2", "UK NEQAS 512B"; a sample type "QC", "Kalibrator",
-    "Ringversuch": synonyms.toml [values.quality_control])."""
+    "Ringversuch": synonyms.toml [values.quality_control]).  Not a sample type of a bare
+    follow-up word ("Control", "Kontrolle": quality_control_follow_up).  ``products=False``:
+    not by a product or scheme name (a name "Instand, Peter" on a row with patient details)."""
     if not isinstance(cell, str) or not cell.strip():
         return False
-    kinds, identity = _quality_control_words()
+    words = _quality_control_words()
     text = normalise_word(cell)
-    return (kinds if sample_type else identity).search(text) is not None
+    pattern = words.kinds if sample_type else words.identity if products else words.unnamed
+    return pattern.search(text) is not None
+
+
+def quality_control_follow_up(cell: object) -> bool:
+    """The sample-type cell is a bare "Control", "Kontrolle", "Contrôle", "Controle" or
+    "Controllo" (alone or before a level): quality-control material only on a row without
+    patient details, else a patient's follow-up sample (review 27).  A compound
+    ("Verlaufskontrolle", "controle afname") is no such cell."""
+    if not isinstance(cell, str) or not cell.strip():
+        return False
+    return _quality_control_words().follow_up.search(normalise_word(cell).strip()) is not None
 
 
 @cache

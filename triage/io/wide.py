@@ -153,6 +153,7 @@ from triage.values import (
     parse_weeks,
     parse_yes_no,
     prolactin_plausibility,
+    quality_control_follow_up,
     quality_control_material,
     remark_denied,
     repair_swapped_day_month,
@@ -1517,16 +1518,37 @@ class _Builder:
         """Rows of quality-control, calibrator or EQA material, no patient's sample: a
         sample-type cell, or the patient id or name, that says so (values.
         quality_control_material).  Rejected as quality_control whatever else the row holds,
-        never listed with the urgent results."""
+        never listed with the urgent results.  A row with patient details (a patient id that
+        is no material, a sex, an age, a birth date, a name) is a patient's (review 27): its
+        sample type of a bare "Control" / "Kontrolle" / "Contrôle" (a follow-up sample,
+        values.quality_control_follow_up) and a product or scheme name in its name column (a
+        surname "Instand") say nothing."""
         found = np.zeros(self.n, dtype=bool)
         said = np.full(self.n, "", dtype=object)
-        for name in ("sample_type", "patient_id", "patient_name"):
+        material_id = self._quality_control_hits("patient_id")
+        personal = np.zeros(self.n, dtype=bool)
+        for name in ("sex", "age_years", "birth_date"):
+            if (col := self.column(name)) is not None:
+                personal |= np.array([t is not None for t in self._texts(col)], dtype=bool)
+        if (col := self.column("patient_id")) is not None:
+            personal |= np.array([t is not None for t in self._texts(col)], dtype=bool)
+            personal &= ~material_id
+        named = self._quality_control_hits("patient_name")
+        if (col := self.column("patient_name")) is not None:
+            personal |= np.array([t is not None for t in self._texts(col)], dtype=bool) & ~named
+        hits = {
+            "sample_type": self._quality_control_hits("sample_type")
+            | (self._quality_control_hits("sample_type", follow_up=True) & ~personal),
+            "patient_id": material_id,
+            "patient_name": np.where(
+                personal, self._quality_control_hits("patient_name", products=False), named
+            ),
+        }
+        for name, hit in hits.items():
             col = self.column(name)
             if col is None:
                 continue
-            kind = name == "sample_type"
-            codes, parsed = self._distinct(col, partial(quality_control_material, sample_type=kind))
-            hit = _pick(codes, parsed, lambda p: p, np.bool_) & ~found
+            hit = hit & ~found
             header = self.table.headers.get(name, name)
             for i in np.flatnonzero(hit).tolist():
                 said[i] = f"{header} {cell_text(col[i]).strip()!r}"
@@ -1540,6 +1562,24 @@ class _Builder:
                 f"{said[i]}: quality-control, calibrator or EQA material, no patient's sample: "
                 "not triaged"
             )
+
+    def _quality_control_hits(
+        self, name: str, *, follow_up: bool = False, products: bool = True
+    ) -> np.ndarray:
+        """Per row, whether the column ``name`` says quality-control material (all False
+        without the column); ``follow_up``: a sample type of a bare follow-up word."""
+        col = self.column(name)
+        if col is None:
+            return np.zeros(self.n, dtype=bool)
+        func: Callable[[object], bool] = (
+            quality_control_follow_up
+            if follow_up
+            else partial(
+                quality_control_material, sample_type=name == "sample_type", products=products
+            )
+        )
+        codes, parsed = self._distinct(col, func)
+        return np.asarray(_pick(codes, parsed, lambda p: p, np.bool_), dtype=bool)
 
     def red_flags(self, reason: np.ndarray, detail: np.ndarray) -> None:
         """Rejected rows whose result is not triaged (red_flags.RED_FLAG_READ) and whose cells
