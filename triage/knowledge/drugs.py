@@ -1098,8 +1098,29 @@ _IRREGULAR_ALONE: Final = compile_vocabulary(
 _IF_SYMPTOM: Final = (
     rf"(?:{_pattern_alternatives('as_needed_if')})"
     rf"(?:(?:{_pattern_alternatives('as_needed_severity')})\s+)?"
-    rf"(?:{_pattern_alternatives('as_needed_symptom')})"
+    rf"(?:{_pattern_alternatives('as_needed_symptom')}|{_pattern_alternatives('as_needed_state')})"
 )
+# "If" and an acute state only (drugs.toml as_needed_state: "bei Delir", "bij delier", "if
+# confused"): as needed unless a regular schedule is written before it (_REGULAR_SCHEDULE).
+_IF_STATE: Final = compile_vocabulary(
+    rf"\s*\(?\s*(?:{_pattern_alternatives('as_needed_if')})"
+    rf"(?:(?:{_pattern_alternatives('as_needed_severity')})\s+)?"
+    rf"(?:{_pattern_alternatives('as_needed_state')})\s*[.)\]]*\s*",
+    re.IGNORECASE,
+)
+# A regular schedule ("1-0-1", "2x daags", "bid": drugs.toml regular_schedule).
+_REGULAR_SCHEDULE: Final = compile_vocabulary(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('regular_schedule')})(?![^\W\d_])", re.IGNORECASE
+)
+
+
+def _scheduled_state(state: str, before: str) -> bool:
+    """Whether ``state`` is only "if" and an acute state (_IF_STATE: "bei Delir") and ``before``
+    (the drug's text before it) writes a regular schedule: a regular drug given for that state
+    ("Haloperidol 1 mg 1-0-1 bei Delir", "2x daags bij delier"), not one taken as needed."""
+    return _IF_STATE.fullmatch(state) is not None and _REGULAR_SCHEDULE.search(before) is not None
+
+
 _AS_NEEDED_BEFORE: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_before')}|{_IF_SYMPTOM})"
     + _ARTICLE_BEFORE_DRUG,
@@ -1155,7 +1176,8 @@ _LETTERS: Final = compile_vocabulary(r"[^\W\d_]+")
 _INDICATION: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_for')})\s+"
     rf"(?:(?:{_pattern_alternatives('as_needed_severity')})\s+)?"
-    rf"(?:{_pattern_alternatives('as_needed_symptom')})(?![^\W\d_])",
+    rf"(?:{_pattern_alternatives('as_needed_symptom')}|{_pattern_alternatives('as_needed_state')})"
+    r"(?![^\W\d_])",
     re.IGNORECASE,
 )
 
@@ -1177,7 +1199,15 @@ _DOTTED: Final = compile_vocabulary(r"(?<![^\W\d_])([^\W\d_])\.\s?([^\W\d_])\.(?
 
 # A label of the drugs taken as needed ("Bedarfsmedikation:", "PRN medication:", "Médicaments si
 # besoin :", "Terapia al bisogno:": drugs.toml as_needed_label), before its colon.
-_AS_NEEDED_LABEL_WORDS: Final = rf"(?:{_pattern_alternatives('as_needed_label')})"
+_AS_NEEDED_LABEL_WORDS: Final = (
+    rf"(?:{_pattern_alternatives('as_needed_label')}|"
+    rf"{_pattern_alternatives('as_needed_word_label')})"
+)
+# The as-needed words as a label ("b.B.:", "As needed:", "Si precisa:": drugs.toml
+# as_needed_word_label): their list ends at a semicolon too.
+_AS_NEEDED_WORD_LABEL: Final = compile_vocabulary(
+    rf"(?:{_pattern_alternatives('as_needed_word_label')})\s*:", re.IGNORECASE
+)
 _AS_NEEDED_LABEL: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_AS_NEEDED_LABEL_WORDS})\s*:(?!\d)", re.IGNORECASE
 )
@@ -1207,6 +1237,8 @@ def _in_as_needed_list(text: str, spans: Sequence[tuple[int, int]], start: int) 
     begin = labels[-1].end()
     if _AS_NEEDED_LIST_END.search(text, begin, start):
         return False
+    if ";" in text[begin:start] and _AS_NEEDED_WORD_LABEL.fullmatch(labels[-1].group()):
+        return False  # "b.B.: Paracetamol; Risperidon 1 mg 1-0-1": the label's item only
     starts = {s for s, _ in spans}
     return not any(
         found.start() not in starts for found in _NEXT_LABEL.finditer(text, begin, start)
@@ -1225,10 +1257,11 @@ def _as_needed_after(item: str, whole: str) -> bool:
             found
             and _only_schedule(first[: found.start()])
             and (pattern is _AS_NEEDED_AFTER or _zo_nodig(found.group(), whole))
+            and not _scheduled_state(found.group(), first[: found.start()])
         ):
             return True
     for part in item.split(",")[1:]:  # "risperidone, prn"
-        if _AS_NEEDED_ALONE.fullmatch(part):
+        if _AS_NEEDED_ALONE.fullmatch(part) and not _scheduled_state(part, first):
             return True
         if _AS_NEEDED_OR_BEDTIME_ALONE.fullmatch(part) and _zo_nodig(part.strip(" ()."), whole):
             return True
@@ -2642,7 +2675,10 @@ def _stopped_next(
     """The clause after a drug's, past a comma, colon, arrow or a word such as "but" or "now",
     opens with a stop and names no drug ("Risperdal, abgesetzt", "Risperdal 2 mg, stopped 2 years
     ago", "Risperdal: gestoppt", "Risperdal prescribed but not started", "Risperdal -> stopped");
-    or the next line of the cell says only that ("Risperdal\n(abgesetzt)": _status_line)."""
+    or the next line of the cell says only that ("Risperdal\n(abgesetzt)": _status_line).  A
+    stop word that is a rule or another noun ("Risperdal 2 mg, Stopp-Schild beachten":
+    _CONDITIONAL_STOP) is none."""
+    text = _CONDITIONAL_STOP.sub(_blank, text)
     found = _next_clause(text, clause_end, bounds)
     if found is None:
         return False
@@ -3230,10 +3266,24 @@ _SWITCHED_AWAY_AFTER: Final = compile_vocabulary(
 )
 
 
+# A stop word that is a rule, an instruction or part of another noun (drugs.toml
+# conditional_stop: "Stopp bei QT-Verlängerung", "stop if QT prolonged", "Stopp-Datum offen"):
+# no stop of the drug (review 27 mends).
+_CONDITIONAL_STOP: Final = compile_vocabulary(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('conditional_stop')})", re.IGNORECASE
+)
+
+
+def _blank(found: re.Match[str]) -> str:
+    """The matched text as as many spaces (a word taken out, every offset kept)."""
+    return " " * len(found.group())
+
+
 def _post_stop(after: str) -> bool:
     """The words after a drug, in its clause, stop it (_POST_NEGATING) or switch from it to
     another (_SWITCHED_AWAY_AFTER), unless the stop word is about something else
     (_NOT_THE_DRUGS_STOP)."""
+    after = _CONDITIONAL_STOP.sub(_blank, after)  # "Stopp bei QT-Verlängerung": a rule, no stop
     switched = _SWITCHED_AWAY_AFTER.search(after)
     if switched is not None:
         other = _NOT_THE_DRUGS_STOP.search(after, 0, switched.start())

@@ -213,6 +213,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "as_needed_severity", "as_needed_symptom", "as_needed_label", "as_needed_for",
         "no_longer_taken", "own_purpose", "avoid_label", "agonist_other_purpose",
         "stop_abbreviations", "now_taken_after", "back_to_patient", "breast_label",
+        "as_needed_state", "as_needed_word_label", "regular_schedule", "conditional_stop",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
