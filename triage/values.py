@@ -4453,6 +4453,29 @@ def stopped_month_match(text: str) -> re.Match[str] | None:
     return forward.search(plain) or backward.search(plain)
 
 
+def opens_with_until(phrase: str) -> bool:
+    """Whether a stopped_month_match phrase opens with an "until" word of [values.ended_ago]
+    ("until December", "bis Dezember", "jusqu'en décembre"), not with a stop word ("stopped in
+    December")."""
+    until = "|".join(synonyms_data()["values"]["ended_ago"]["until"])
+    return re.match(rf"(?:{until})(?![^\W\d_])", normalise_word(phrase)) is not None
+
+
+@cache
+def _until_past() -> re.Pattern[str]:
+    """A past-tense or ended word ([values.ended_ago] until_past, [values.stopped] words)."""
+    table = synonyms_data()["values"]
+    words = "|".join([*table["ended_ago"]["until_past"], *table["stopped"]["words"]])
+    return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.IGNORECASE)
+
+
+def says_past(text: str) -> bool:
+    """Whether text writes a past-tense or ended word ("breastfed", "hat ... gestillt", "a
+    allaité", "amamantó", "ha allattato", "gaf borstvoeding", "now stopped"): [values.ended_ago]
+    until_past and the stop words of [values.stopped]."""
+    return _until_past().search(normalise_word(text)) is not None
+
+
 @cache
 def _stop_when_first() -> re.Pattern[str]:
     """A day word or a year of [values.stopped] (relative_days, last_before; month_in and
@@ -4467,17 +4490,32 @@ def _stop_when_first() -> re.Pattern[str]:
 
 
 def dates_its_stop(text: str) -> bool:
-    """Whether text, written right after a stop word, is empty or opens with the time that
-    dates the stop ("3/12 ago", "2024", "in July", "il y a 3 mois", "hace 3 meses", "vor 3
-    Monaten", "last month", "yesterday") rather than with what was stopped ("sertraline 2
-    weeks ago"): [values.stopped], [values.ended_ago], [values.month_names]."""
+    """Whether text, written right after a stop word, is empty or is the time that dates the
+    stop ("3/12 ago", "2024", "in July", "il y a 3 mois", "hace 3 meses", "vor 3 Monaten", "last
+    month", "yesterday") and nothing more: not what was stopped ("sertraline 2 weeks ago"), nor
+    a time with what was stopped after it ("in 2024 met roken", "last year taking the pill",
+    "2024: Sertralin": review 27 mend) ([values.stopped], [values.ended_ago],
+    [values.month_names])."""
     plain = normalise_word(text).lstrip(" ([:-")
-    if not plain or plain[0].isdigit() or _stop_when_first().match(plain):
+    if not plain.strip(_AFTER_ITS_TIME):
         return True
-    if any(start == 0 for start, _ in stop_time_spans(plain)):
-        return True
-    found = stopped_month_match("stopped " + plain)  # "in July", "a luglio", "sinds maart"
-    return found is not None and found.start() == 0 and not found.group("gmname")
+    ends = [end for start, end in stop_time_spans(plain) if start == 0]
+    first = _stop_when_first().match(plain)
+    if first is not None:
+        ends.append(first.end())
+    opener = "stopped "
+    found = stopped_month_match(opener + plain)  # "in July", "a luglio", "sinds maart"
+    if found is not None and found.start() == 0 and not found.group("gmname"):
+        ends.append(found.end() - len(opener))
+    dated = re.match(r"\d[\d./-]*", plain)  # "12.03.2024", "3/12"
+    if dated is not None:
+        ends.append(dated.end())
+    return any(not plain[end:].strip(_AFTER_ITS_TIME) for end in ends)
+
+
+# what may stand after a stop's time and still leave it the whole entry ("stopped 2024.", "(3/12
+# ago)")
+_AFTER_ITS_TIME = " .,;:!)]-"
 
 
 def stopped_month(text: str) -> tuple[int, int | None] | None:

@@ -36,12 +36,13 @@ from triage.engine.state_words import (
     Fact,
     StateVocabulary,
     load_state_vocabulary,
+    writes_a_state_date,
 )
 from triage.engine.text import NO_HITS, CueHit, Hits
 from triage.knowledge.loaders import load_thresholds
 from triage.knowledge.model import Thresholds
 from triage.numbers import DAYS_PER_WEEK, fmt
-from triage.values import hcg_number_positive, text_dayfirst, writes_a_year
+from triage.values import hcg_number_positive, text_dayfirst
 
 __all__ = [
     "Fact",
@@ -676,7 +677,7 @@ def read_states(
     key_columns.append(transition)
     # the sample's year: a year written in a cell ("Stillzeit bis 2017") is compared with it
     # (rows whose cells write no year: none, so that they stay as few as their distinct cells)
-    writes = rows_with_a_text([frame[c] for c in STATE_TEXT_COLUMNS], writes_a_year)
+    writes = rows_with_a_text([frame[c] for c in STATE_TEXT_COLUMNS], writes_a_state_date)
     collected = pd.to_datetime(frame["collected_at"], errors="coerce")
     # (the whole date: a delivery written with its date, "Sectio am 01.12.2026", is that long
     # before the sample)
@@ -728,7 +729,10 @@ def read_states(
             hcg_text=hcg[i] if isinstance(hcg[i], str) else "",
         )
         sample = sample_dates[i]
-        dated = sample if any(isinstance(v, str) and writes_a_year(v) for _, v in said) else None
+        # a year, or "until" a month ("BF until Jan"), is read against the sample's date
+        dated = (
+            sample if any(isinstance(v, str) and writes_a_state_date(v) for _, v in said) else None
+        )
         # dates read in the run's order, with the run's thresholds
         given = (tuple(said), row, dated, text_dayfirst(), id(limits), minors[i])
         state = known.get(given)

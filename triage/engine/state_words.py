@@ -56,7 +56,9 @@ from triage.values import (
     normalise_word,
     obstetric_weeks_days,
     one_as_digit,
+    opens_with_until,
     parse_date_text,
+    says_past,
     stopped_month,
     stopped_month_match,
     text_dayfirst,
@@ -457,7 +459,8 @@ class StateVocabulary:
         pregnancy, term and amenorrhoea lengths are read from.  ``child``: the row is a child's
         (below the child-bearing age), whose parent words ("Mama schwanger") name another
         person ([person] child_others)."""
-        dated = year if year is not None and writes_a_year(text) else None
+        # a year, or a month "until" which the state goes ("BF until Jan": _ended_in_month)
+        dated = year if year is not None and writes_a_state_date(text) else None
         limits = thresholds if thresholds is not None else load_thresholds()
         self._held.setdefault(id(limits), limits)
         key = (column, text, dated, id(limits), child)
@@ -726,6 +729,7 @@ class StateVocabulary:
                     clause[:start],
                     listed=inside(listed, start),
                     written_rest=clause[end:],
+                    matched=clause[start:end],
                 )
                 due = match.groupdict().get("due")
                 if over is not None and sets and self._pregnancy_over(match):
@@ -761,6 +765,7 @@ class StateVocabulary:
         *,
         listed: bool = False,
         written_rest: str = "",
+        matched: str = "",
     ) -> tuple[tuple[str, str], ...]:
         """What a match means: its past, doubted, negated, recent or plain facts.  `before` is
         its clause up to the match (spans other concepts read blanked), `rest` the clause after
@@ -780,6 +785,7 @@ class StateVocabulary:
             result=concept.result,
             onset=concept.onset_years,
             dated_onset=concept.dated_onset,
+            word=matched,
         ):
             return concept.past
         if concept.past is not None and (
@@ -957,6 +963,7 @@ class StateVocabulary:
         result: bool = False,
         onset: bool = False,
         dated_onset: bool = False,
+        word: str = "",
     ) -> bool:
         """Written as past history: a history word before the match ("antécédent de", "h/o",
         "Z.n.", "pregressa") or a past year / date / "years ago" after it ("bis 2020", "(2019)",
@@ -987,7 +994,7 @@ class StateVocabulary:
         ended = ended_ago(rest[: 2 * self.after_chars])
         if ended is not None and len(ended.string[: ended.start()].split()) <= self._past_words:
             return True
-        if self._ended_in_month(rest[: 2 * self.after_chars]):
+        if self._ended_in_month(rest[: 2 * self.after_chars], word):
             return True
         if self._current.search(rest[: 2 * self.after_chars]):
             return False
@@ -1016,7 +1023,7 @@ class StateVocabulary:
                 return True
         return False
 
-    def _ended_in_month(self, rest: str) -> bool:
+    def _ended_in_month(self, rest: str, word: str = "") -> bool:
         """Ended in a month written right after the match ("BF until March", "borstvoeding tot
         maart", "Stillen bis März", "allaitement jusqu'en mars", "lactancia hasta marzo",
         "allattamento fino a marzo": values.stopped_month, a month without its year the latest
@@ -1026,6 +1033,16 @@ class StateVocabulary:
         if found is None or len(found.string[: found.start()].split()) > self._past_words:
             return False
         month, year = stopped_month(found.group(0)) or (0, None)
+        sample = self._sample
+        if year is None and sample is not None and opens_with_until(found.group(0)):
+            # "breastfeeding until December", "BF until Jan" on a November sample: the coming
+            # month, a plan (thresholds.toml until_month_ahead_months), unless a past-tense or
+            # ended word stands in the clause ("breastfed until December"; review 27 mend)
+            ahead = (month - sample.month) % MONTHS_PER_YEAR
+            if ahead <= self._limits.get("until_month_ahead_months") and not says_past(
+                f"{word} {rest}"
+            ):
+                return False
         if year is None:
             return True
         sample = self._sample
@@ -1267,6 +1284,16 @@ def _child_pugh_class(points: float, limits: Thresholds) -> str:
 def _stage(text: str) -> float:
     """A CKD stage as written: "4" or "IV"."""
     return _ROMAN_STAGES.get(text.upper(), 0.0) if not text.isdigit() else float(text)
+
+
+def writes_a_state_date(text: str) -> bool:
+    """Whether a state cell writes a year (values.writes_a_year) or a state's end as "until" a
+    month ("BF until Jan", "Stillen bis Dezember", which the sample's date places:
+    _ended_in_month): only then does the sample's date matter to reading it."""
+    if writes_a_year(text):
+        return True
+    found = stopped_month_match(text)
+    return found is not None and opens_with_until(found.group(0))
 
 
 def _nearest_century(written: date, sample: date) -> date:
