@@ -1,10 +1,11 @@
 """Review 27 (hunt X): gender-diverse patients of a gender-identity clinic.
 
-- Oestradiol in a patient recorded male, or recorded as neither sex ("X", "divers") beside an
-  anti-androgen or a GnRH analogue, is feminising care: gender-affirming oestradiol
-  (clinical-reference §3.1: high-dose oestrogen raises prolactin more), as "trans woman" in
-  the notes gives; "transfem" is such a note.  A woman's oestradiol with cyproterone (Climen)
-  or a GnRH analogue (add-back) says nothing.
+- Oestradiol in a patient recorded male beside spironolactone (alone, or beside a GnRH analogue, it
+  may be prostate-cancer treatment: review 27 mend), or recorded as neither sex ("X", "divers")
+  beside an anti-androgen or a GnRH analogue, is feminising care: gender-affirming oestradiol
+  (clinical-reference §3.1: high-dose oestrogen raises prolactin more), as "trans woman" in the
+  notes gives; "transfem" is such a note. A woman's oestradiol with cyproterone (Climen) or a GnRH
+  analogue (add-back) says nothing.
 - A sex assigned at birth beside a gender identity (two columns, or one cell "F (né M)") is a
   transgender patient's record, not a sex conflict.
 - The reference gives no interval for transgender patients (§2.1): a trans woman or man is
@@ -62,7 +63,6 @@ def _both_strata(row: pd.Series, kind: str) -> None:
 REGIMENS = {
     "en_x_cpa": ("X", "Estradiol valerate 6mg, cyproterone acetate 12.5mg"),
     "en_m_spiro": ("M", "Estradiol 4mg, spironolactone 100mg BD"),
-    "en_m_alone": ("M", "Estradot 100 patch twice weekly"),
     "de_divers": ("divers", "Estradiolvalerat 4 mg, Androcur 10 mg"),
     "de_x_gnrh": ("X", "Gynokadin Gel 2 Hub, Trenantone 11,25 mg"),
     "fr_x": ("X", "Provames 4 mg/j, acétate de cyprotérone 25 mg"),
@@ -81,6 +81,9 @@ def regimens(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         "hrt;F;52;45;Climen (estradiol valerate/cyproterone acetate)",  # a woman's HRT
         "addback;F;32;45;Zoladex 3.6 mg, Kliogest",  # endometriosis add-back
         "x_alone;X;30;45;Estradiol 2 mg",  # neither sex, no anti-androgen: not told
+        # a man recorded male on oestrogen alone: also prostate-cancer treatment, not told
+        # (review 27 mend of review C R2)
+        "m_alone;M;30;45;Estradot 100 patch twice weekly",
         "empty;;30;45;Estradiol 4 mg, spironolactone 100 mg",  # no sex recorded: not told
     ]
     return _run(tmp_path_factory.mktemp("regimens"), lines)
@@ -96,7 +99,7 @@ def test_a_feminising_regimen_is_gender_affirming_oestradiol(
     assert row["status"] == "high"
 
 
-@pytest.mark.parametrize("key", ["hrt", "addback", "x_alone", "empty"])
+@pytest.mark.parametrize("key", ["hrt", "addback", "x_alone", "m_alone", "empty"])
 def test_oestradiol_that_tells_no_feminising_care_stays_as_it_was(
     regimens: pd.DataFrame, key: str
 ) -> None:

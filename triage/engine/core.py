@@ -189,8 +189,9 @@ def _triage_frame(
         before_childbearing_age=knowledge.thresholds.get("pregnancy_min_age_years"),
         thresholds=knowledge.thresholds,
     )
-    # Oestrogen as feminising care (in a patient recorded male, or as neither sex beside an
-    # anti-androgen): a trans woman's state, as "trans woman" in the notes gives (gender.py)
+    # Oestrogen as feminising care (in a patient recorded male beside spironolactone, or as
+    # neither sex beside an anti-androgen; never where prostate cancer is named): a trans
+    # woman's state, as "trans woman" in the notes gives (gender.py)
     drugs = _drug_matches(work, knowledge)
     patients = feminising_care(patients, drugs, work["sex"], work["gender"])
     work = work.assign(**derived_columns(work, patients))

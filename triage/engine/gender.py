@@ -1,14 +1,19 @@
 """Gender-diverse patients (review 27): feminising care read from the drugs and the recorded
 sex, and the interval of a transgender patient.
 
-- Oestrogen in a patient whose sex is recorded male, or recorded as neither sex ("X",
-  "divers") beside an anti-androgen or a GnRH analogue (drugs.toml class feminising_adjunct),
-  or in one whose notes write a gender incongruence with no direction ("F64.0"), is feminising
-  care: the patient is read as a trans woman is ("trans woman" in the notes: states.toml
-  transgender_woman), her oestradiol gender-affirming (clinical-reference §3.1: high-dose
-  oestrogen raises prolactin more), never pregnant (§1.4).  Oestrogen with a recorded female
-  sex says nothing (HRT; cyproterone in Climen or Diane; add-back therapy beside a GnRH
-  analogue), nor does an empty sex cell.
+- Oestrogen in a patient whose sex is recorded male beside spironolactone (drugs.toml class
+  feminising_antiandrogen, never a prostate-cancer drug), or recorded as neither sex ("X", "divers")
+  beside an anti-androgen or a GnRH analogue (class feminising_adjunct or feminising_antiandrogen),
+  or in one whose notes write a gender incongruence with no direction ("F64.0"), is feminising care:
+  the patient is read as a trans woman is ("trans woman" in the notes: states.toml
+  transgender_woman), her oestradiol gender-affirming (clinical-reference §3.1: high-dose oestrogen
+  raises prolactin more), never pregnant (§1.4). Oestrogen with a recorded female sex says nothing
+  (HRT; cyproterone in Climen or Diane; add-back therapy beside a GnRH analogue), nor does an empty
+  sex cell. Nor does oestrogen in a man recorded male alone or beside a GnRH analogue, bicalutamide
+  or cyproterone (review 27 mend): prostate-cancer treatment (the PATCH trial's transdermal
+  oestradiol, Progynova after an orchidectomy), the man's interval judges him; and prostate cancer
+  named in the row (states.toml prostate_cancer) stops every reading from the drugs and the recorded
+  sex (words that say a trans woman or a gender incongruence still count).
 - The reference gives no interval for transgender patients (clinical-reference §2.1): a trans
   woman or man is judged against both sexes' intervals whatever sex the file records (high only
   above every limit, normal only within every one, otherwise indeterminate: output-contract §5,
@@ -26,12 +31,20 @@ import pandas as pd
 
 from triage.engine.classify import joined_note
 from triage.engine.intervals import Intervals
-from triage.engine.state import GENDER_INCONGRUENT, TRANS_FEMALE, TRANS_MALE, PatientState
+from triage.engine.state import (
+    GENDER_INCONGRUENT,
+    PROSTATE_CANCER,
+    TRANS_FEMALE,
+    TRANS_MALE,
+    PatientState,
+)
 from triage.engine.state_words import Fact
 from triage.knowledge.model import DrugMatch
 
 _OESTROGEN: Final = "estrogen"  # drugs.toml class
 _ADJUNCT: Final = "feminising_adjunct"  # drugs.toml class: anti-androgens, GnRH analogues
+# drugs.toml class: the anti-androgen that treats no prostate cancer (spironolactone)
+_ANTIANDROGEN: Final = "feminising_antiandrogen"
 _OTHER_SEX: Final = "other"  # the canonical gender column: a sex recorded as neither
 _TRANSGENDER: Final = frozenset({TRANS_FEMALE, TRANS_MALE})
 _WHO: Final = {TRANS_FEMALE: "woman", TRANS_MALE: "man"}
@@ -67,10 +80,10 @@ def _read(state: PatientState, found: tuple[DrugMatch, ...], sex: str, gender: s
     if state.gender == GENDER_INCONGRUENT:
         # a gender incongruence treated with oestrogen: feminising care (its facts say it)
         return state.assigned_male()
-    if state.gender:
+    if state.gender or state.facts(PROSTATE_CANCER):
         return state
-    adjuncts = [m for m in found if m.drug.drug_class == _ADJUNCT]
-    if sex == "M":
+    adjuncts = [m for m in found if m.drug.drug_class in (_ADJUNCT, _ANTIANDROGEN)]
+    if sex == "M" and any(m.drug.drug_class == _ANTIANDROGEN for m in adjuncts):
         told = [Fact("gender", TRANS_FEMALE, "sex", sex)]
     elif gender == _OTHER_SEX and adjuncts:
         told = [Fact("gender", TRANS_FEMALE, "sex", "neither female nor male")]

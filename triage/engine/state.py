@@ -163,6 +163,10 @@ TRANS_MALE: Final = "trans_male"
 GENDER_INCONGRUENT: Final = "incongruent"
 # testes removed (states.toml testes_removed): assigned male at birth unless recorded male
 TESTES_REMOVED: Final = "testes_removed"
+# prostate cancer or its hormonal treatment named (states.toml prostate_cancer): the row's
+# oestrogen and testes removed are a man's cancer treatment, never read as a birth sex
+# (engine/gender.py); kept as evidence, never a gender
+PROSTATE_CANCER: Final = "prostate_cancer"
 
 
 @dataclass(frozen=True)
@@ -314,7 +318,8 @@ def _gender(
     "trans man", "FtM"): clinical-reference §1.4 (a pregnancy test only in one who could be
     pregnant), §3.1 (gender-affirming oestrogen).  Both written: neither is assumed.  Testes
     removed in a person not recorded as male ("Z.n. Orchiektomie") is assigned male at birth,
-    as "AMAB" is; a gender incongruence with no direction ("F64.0", "Geschlechtsdysphorie")
+    as "AMAB" is, unless prostate cancer is named (a man's treatment: kept as evidence); a
+    gender incongruence with no direction ("F64.0", "Geschlechtsdysphorie")
     is kept as such (GENDER_INCONGRUENT: engine/context.py reads its direction from the
     drugs)."""
     for fact in got.having("sex_sources", "differ"):
@@ -323,8 +328,10 @@ def _gender(
             "the interval should use)"
         )
         evidence.append(("sex_sources", fact))
+    prostate = got.having("gender", PROSTATE_CANCER)
+    evidence.extend((PROSTATE_CANCER, f) for f in prostate)
     women = got.having("gender", TRANS_FEMALE)
-    if row.sex != "M":
+    if row.sex != "M" and not prostate:
         women += got.having("gender", TESTES_REMOVED)
     men = got.having("gender", TRANS_MALE)
     if women and men:
