@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from triage.pipeline import TriageRequest, run_triage
+from triage.pipeline import TriageOutcome, TriageRequest, run_triage
 
 
 def triage_csv(tmp_path: Path, text: str) -> pd.DataFrame:
@@ -23,6 +23,16 @@ def triage_csv(tmp_path: Path, text: str) -> pd.DataFrame:
     return run_triage(
         TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True)
     ).results
+
+
+def run_csv(tmp_path: Path, text: str, *, fail_on: str | None = None) -> TriageOutcome:
+    """The outcome of one run (results kept) on `text` written as tmp_path/export.csv (UTF-8),
+    its outputs in tmp_path/out; `fail_on` as --fail-on."""
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    return run_triage(
+        TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True, fail_on=fail_on)
+    )
 
 
 def triage_csv_warned(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[str]]:

@@ -19,16 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pipeline_helpers import run_csv
 
-from triage.pipeline import TriageOutcome, TriageRequest, run_triage
-
-
-def _run(tmp_path: Path, text: str, *, fail_on: str | None = None) -> TriageOutcome:
-    path = tmp_path / "export.csv"
-    path.write_text(text, encoding="utf-8")
-    return run_triage(
-        TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True, fail_on=fail_on)
-    )
+from triage.pipeline import TriageOutcome
 
 
 def _results(outcome: TriageOutcome) -> pd.DataFrame:
@@ -59,7 +52,7 @@ def test_long_prolactin_on_another_scale_is_listed_urgent_not_other_test(
         "5001;F;40;Prolaktin;300;mIU/L",
         f"5004;F;33;Prolaktin;{value};{unit}",
     ]
-    outcome = _run(tmp_path, "\n".join(lines) + "\n", fail_on="urgent")
+    outcome = run_csv(tmp_path, "\n".join(lines) + "\n", fail_on="urgent")
     rejected = {r.source_row: r for r in outcome.rejected}
     assert rejected[3].reason_code == "unknown_unit"
     assert rejected[3].possibly_urgent
@@ -75,7 +68,7 @@ def test_a_file_of_only_pmol_lines_is_read_not_refused(tmp_path: Path, name: str
         f"5004;W;33;{name};12000;pmol/L",
         f"5005;W;35;{name};1200;pmol/l",
     ]
-    outcome = _run(tmp_path, "\n".join(lines) + "\n", fail_on="urgent")
+    outcome = run_csv(tmp_path, "\n".join(lines) + "\n", fail_on="urgent")
     assert not outcome.errors
     reasons = {r.source_row: r.reason_code for r in outcome.rejected}
     assert reasons == {2: "unknown_unit", 3: "unknown_unit"}
@@ -94,7 +87,7 @@ def test_context_test_in_pmol_stays_context(tmp_path: Path) -> None:
         "5001;W;40;A1;Prolaktin;900;mIU/L",
         "5001;W;40;A1;fT4;15;pmol/L",
     ]
-    outcome = _run(tmp_path, "\n".join(lines) + "\n")
+    outcome = run_csv(tmp_path, "\n".join(lines) + "\n")
     assert not outcome.rejected
     assert float(_results(outcome).loc["5001", "prolactin_ng_ml"]) > 0
 
@@ -141,7 +134,7 @@ def test_sample_type_names_control_material(tmp_path: Path, header: str, kind: s
         "S01,Patient,4711,F,Roche Elecsys,300,mIU/L\n"
         f"S02,{kind},{identity},,Roche Elecsys,6150,mIU/L\n"
     )
-    outcome = _run(tmp_path, text, fail_on="soon")
+    outcome = run_csv(tmp_path, text, fail_on="soon")
     rejected = {r.source_row: r for r in outcome.rejected}
     assert rejected[3].reason_code == "quality_control"
     assert not rejected[3].possibly_urgent
@@ -189,7 +182,7 @@ def test_control_material_by_its_id_or_name(tmp_path: Path, identity: str, shape
             "B1;P001;W;40;Prolaktin;650;mIU/L;\n"
             f"B5;{identity};;;Prolaktin;6200;mIU/L;Kontrolle Level 3\n"
         )
-    outcome = _run(tmp_path, text, fail_on="urgent")
+    outcome = run_csv(tmp_path, text, fail_on="urgent")
     rejected = {r.source_row: r for r in outcome.rejected}
     assert rejected[3].reason_code == "quality_control"
     assert "quality-control" in rejected[3].detail
@@ -206,7 +199,7 @@ def test_control_material_by_its_id_or_name(tmp_path: Path, identity: str, shape
 def test_a_person_is_not_control_material(tmp_path: Path, person: str) -> None:
     """Guard: a study's healthy control and names that start like a code are people."""
     text = f'Patient ID,Sex,Age,Prolactin,Unit\n"{person}",F,40,6200,mIU/L\n'
-    outcome = _run(tmp_path, text)
+    outcome = run_csv(tmp_path, text)
     assert not outcome.rejected
     assert _results(outcome).loc[person, "priority"] == "urgent"
 
@@ -217,7 +210,7 @@ def test_patient_sample_type_is_triaged(tmp_path: Path) -> None:
         "Sample ID,Sample type,Patient ID,Sex,PRL,Units\n"
         "S1,Patient,4711,F,300,mIU/L\nS2,Serum,4712,F,320,mIU/L\nS3,Plasma,4713,M,200,mIU/L\n"
     )
-    outcome = _run(tmp_path, text)
+    outcome = run_csv(tmp_path, text)
     assert not outcome.rejected
     assert sorted(_results(outcome).index) == ["4711", "4712", "4713"]
 
@@ -257,7 +250,7 @@ def test_lab_hook_doubt_makes_the_result_provisional(
         "Patient ID,Sex,Age,Method,Prolactin,Unit,Comment\n"
         f'H1,F,35,Roche cobas,{value},{unit},"{note}"\n'
     )
-    row = _results(_run(tmp_path, text)).loc["H1"]
+    row = _results(run_csv(tmp_path, text)).loc["H1"]
     suggestions = str(row["suggestions"]).split(";")
     assert "hook_effect_risk" in suggestions
     assert "dilution_retest" in suggestions
@@ -272,7 +265,7 @@ def test_lab_hook_doubt_in_a_long_comment_line(tmp_path: Path) -> None:
         "D1;7001;M;55;20.11.2026 08:15;Prolaktin;290;mIU/L;"
         "Hook-Effekt nicht ausgeschlossen - Nachmessung verdünnt folgt\n"
     )
-    row = _results(_run(tmp_path, text)).loc["7001"]
+    row = _results(run_csv(tmp_path, text)).loc["7001"]
     assert {"hook_effect_risk", "dilution_retest"} <= set(str(row["suggestions"]).split(";"))
     assert row["priority"] == "soon"
 
@@ -294,6 +287,6 @@ def test_lab_hook_doubt_in_a_long_comment_line(tmp_path: Path) -> None:
 def test_no_hook_doubt_leaves_a_normal_result_alone(tmp_path: Path, note: str) -> None:
     """Guard: the hook effect excluded, or no note, is no provisional result."""
     text = f'Patient ID,Sex,Age,Prolactin,Unit,Comment\nH1,F,35,12.0,ng/mL,"{note}"\n'
-    row = _results(_run(tmp_path, text)).loc["H1"]
+    row = _results(run_csv(tmp_path, text)).loc["H1"]
     assert row["priority"] == "none"
     assert "hook_effect_risk" not in str(row["suggestions"])

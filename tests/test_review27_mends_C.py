@@ -18,16 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pipeline_helpers import run_csv
 
-from triage.pipeline import TriageOutcome, TriageRequest, run_triage
-
-
-def _run(tmp_path: Path, text: str, *, fail_on: str | None = None) -> TriageOutcome:
-    path = tmp_path / "export.csv"
-    path.write_text(text, encoding="utf-8")
-    return run_triage(
-        TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True, fail_on=fail_on)
-    )
+from triage.pipeline import TriageOutcome
 
 
 def _results(outcome: TriageOutcome) -> pd.DataFrame:
@@ -67,7 +60,7 @@ def test_a_follow_up_sample_of_a_patient_is_triaged(
 ) -> None:
     sex = FEMALE[language]
     text = f"{HEADERS[language]}\nH55001;{sex};34;{kind};300\nH55002;{sex};35;Serum;40\n"
-    outcome = _run(tmp_path, text, fail_on="urgent")
+    outcome = run_csv(tmp_path, text, fail_on="urgent")
     assert not [r for r in outcome.rejected if r.reason_code == "quality_control"]
     results = _results(outcome)
     assert results.loc["H55001", "priority"] == "urgent"
@@ -98,7 +91,7 @@ def test_any_patient_detail_makes_a_control_row_a_patient(
         f"{cells['id']},{cells['name']},{cells['sex']},{cells['age']},{cells['birth']},"
         f"{kind},6200,mIU/L\n"
     )
-    outcome = _run(tmp_path, text)
+    outcome = run_csv(tmp_path, text)
     assert not [r for r in outcome.rejected if r.reason_code == "quality_control"]
 
 
@@ -116,7 +109,7 @@ def test_a_scheme_surname_of_a_patient_is_a_person(
     tmp_path: Path, surname: str, header: str
 ) -> None:
     text = f"{header}\n100236;{surname}, Peter;M;50;Serum;300\n100235;Calabrese, Anna;F;41;;60\n"
-    outcome = _run(tmp_path, text)
+    outcome = run_csv(tmp_path, text)
     assert not [r for r in outcome.rejected if r.reason_code == "quality_control"]
     assert _results(outcome).loc["100236", "priority"] == "urgent"
 
@@ -149,7 +142,7 @@ def test_unambiguous_qc_words_still_reject_a_row_with_details(
     """Guard: the unambiguous words keep rejecting, whatever else the row holds."""
     sex = FEMALE[language]
     text = f"{HEADERS[language]}\nH55001;{sex};34;{kind};300\nH55002;{sex};35;Serum;40\n"
-    outcome = _run(tmp_path, text, fail_on="urgent")
+    outcome = run_csv(tmp_path, text, fail_on="urgent")
     assert [r.reason_code for r in outcome.rejected] == ["quality_control"]
     assert outcome.urgent == []
     assert list(_results(outcome).index) == ["H55002"]
@@ -166,7 +159,7 @@ def test_a_bare_control_word_without_patient_details_is_material(
         "S01,Patient,4711,F,40,300,mIU/L\n"
         f"S02,{kind},{identity},,,6150,mIU/L\n"
     )
-    outcome = _run(tmp_path, text, fail_on="urgent")
+    outcome = run_csv(tmp_path, text, fail_on="urgent")
     rejected = {r.source_row: r for r in outcome.rejected}
     assert rejected[3].reason_code == "quality_control"
     assert outcome.urgent == []
