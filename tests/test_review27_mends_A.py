@@ -69,6 +69,14 @@ STOP_EVENTS = [
     "Risperidon 2 mg Stopp 12.03.",
     "Paspertin-Stopp",
     "Risperdal stop",  # en
+    # a stop with its time or reason after a word that may also open a condition (review 27,
+    # reviewer E: "only", "solo" before a time, English "when" of a past time, Dutch "als
+    # gevolg van")
+    "Risperidone 2 mg stop only 2 weeks ago",
+    "Risperidone 2 mg - stop when galactorrhoea started",
+    "Risperdal stop als gevolg van galactorroe",
+    "Risperidona stop solo hace 2 semanas",
+    "Risperidone stop solo da 2 settimane",
 ]
 
 
