@@ -49,6 +49,13 @@ STOP_RULES = [
     "Risperidone 2 mg 1-0-1 (sospendere se QT lungo)",  # it
     "Risperidona 2 mg cada 12 h (suspender si QT largo)",  # es
     "Risperidon 2 mg 2x daags (stoppen bij QT-verlenging)",  # nl
+    # a stop still to come (review 27, reviewer F: metoclopramide's 5-day limit on a chart)
+    "Amisulprid 400 mg 1-0-0, Stopp nach 5 Tagen geplant",
+    "Amisulprid 400 mg 1-0-0, Stopp in 5 Tagen",
+    "Amisulpride 400 mg od, stop after 5 days",
+    "Amisulpride 400 mg le matin, arrêt prévu dans 5 jours",
+    "Amisulpride 400 mg al mattino, sospensione prevista",
+    "Amisulpride 400 mg 1dd, stop over 5 dagen",
 ]
 
 
