@@ -223,11 +223,16 @@ POSTPARTUM_NOTES = {
 }
 
 
+# one week after delivery: the first week's stratum (postpartum_first_week_weeks, its end included)
+ONE_WEEK = ("es3", "es4", "it2", "en", "de3")
+
+
 def test_a_delivery_with_a_singular_or_spelled_out_time_is_the_postpartum_path(
     tmp_path: Path,
 ) -> None:
     """80 ng/mL weeks after delivery, breastfeeding not stated: lactation likely (confirm
-    feeding), as for the plural forms; before, unexplained and soon."""
+    feeding), as for the plural forms; before, unexplained and soon.  One week after delivery,
+    its end included, is judged against postpartum_week1 (review 27: within it, no priority)."""
     rows = [f"{pid};F;31;05/11/2026;80;{text}" for pid, text in POSTPARTUM_NOTES.items()]
     # a word for one before a time unit elsewhere is no delivery
     rows += [
@@ -239,7 +244,11 @@ def test_a_delivery_with_a_singular_or_spelled_out_time_is_the_postpartum_path(
         row = out.loc[pid]
         assert "lactation" in str(row["factors"]).split(";"), (pid, row["factors"])
         assert "lactation (likely)" in str(row["factor_evidence"]), pid
-        assert row["priority"] == out.loc["plural", "priority"], pid
+        if str(row["reference_stratum"]).endswith("postpartum_week1"):
+            assert pid in ONE_WEEK and row["priority"] == "none", pid
+        else:
+            assert pid not in ONE_WEEK, pid
+            assert row["priority"] == out.loc["plural", "priority"], pid
     for pid in ("drug", "ache"):
         assert "lactation" not in str(out.loc[pid, "factors"]), pid
 

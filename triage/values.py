@@ -4175,7 +4175,8 @@ def _one_before_unit() -> re.Pattern[str]:
     words = [w for w in days if len(w) > 1 and w not in stopped["one_not_before"]]
     units = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return compile_vocabulary(
-        rf"(?<![^\W\d_])(?:(?P<one>(?:{one})\s+|{elided})|(?P<count>{_count_words_pattern()})\s+)"
+        # never glued to a number: "28a settimana", "28a semana" is the 28th week (review 27)
+        rf"(?<!\w)(?:(?P<one>(?:{one})\s+|{elided})|(?P<count>{_count_words_pattern()})\s+)"
         rf"(?:{units})"
         rf"\.?(?![^\W\d_])"
     )

@@ -223,7 +223,10 @@ def lactation(ctx: RowContext) -> list[Finding]:
         return _undated_delivery(ctx, rule)
     weeks = patient.postpartum_weeks
     why = patient.said("postpartum") or "postpartum"
-    first_week = weeks is not None and weeks < ctx.t("postpartum_nonlactating_normal_weeks")
+    # judged against the first week's stratum (its end included) or not yet back to baseline
+    first_week = ctx.judged_first_week or (
+        weeks is not None and weeks < ctx.t("postpartum_nonlactating_normal_weeks")
+    )
     feeding_unknown = patient.lactation in ("", "unknown")
     if not first_week and not feeding_unknown:
         return []  # not breastfeeding and past the first week: prolactin is back to baseline

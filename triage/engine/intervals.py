@@ -157,12 +157,15 @@ def physiology(
     lactating |= early_postpartum(
         states, knowledge.thresholds.get("postpartum_nonlactating_normal_weeks")
     )
-    lactating &= not_male & ~pregnant
-    # The first week after delivery, feeding or not, starts from the term level and falls over
-    # the week (clinical-reference §2.1: Riordan, Tyson): its own stratum where a set has one.
-    first_week = lactating & first_postpartum_week(
+    # The first week after delivery, feeding or not, its end included ("1 week postpartum", a
+    # Postpartum weeks column of 1), starts from the term level and falls over the week
+    # (clinical-reference §2.1: Riordan, Tyson): its own stratum where a set has one (review 27).
+    first_week = first_postpartum_week(
         states, knowledge.thresholds.get("postpartum_first_week_weeks")
     )
+    lactating |= first_week
+    lactating &= not_male & ~pregnant
+    first_week &= lactating
     weeks = frame["gestational_weeks"].to_numpy(dtype="float64")
     age = frame["age_years"].to_numpy(dtype="float64")
     neonatal = age < knowledge.thresholds.get("neonatal_max_age_years")
