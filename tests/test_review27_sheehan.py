@@ -101,16 +101,23 @@ def _row(results: pd.DataFrame, group: str, notes: list[str], note: str) -> pd.S
     return results.loc[f"{group}{notes.index(note)}"]
 
 
-@pytest.mark.parametrize("note", NAMED)
-def test_a_named_sheehan_syndrome_with_a_low_prolactin_is_pituitary_damage(
-    results: pd.DataFrame, note: str
-) -> None:
-    row = _row(results, "named", NAMED, note)
+def _pituitary_damage(results: pd.DataFrame, group: str, notes: list[str], note: str) -> pd.Series:
+    """The row of `note`, checked to be a low result with pituitary function tests, routine,
+    and none of a sellar mass's steps."""
+    row = _row(results, group, notes, note)
     assert row["status"] == "low", note
     assert row["priority"] == "routine", note
     steps = _codes(row["suggestions"])
     assert "pituitary_function_tests" in steps, note
     assert not steps & MASS_STEPS, note
+    return row
+
+
+@pytest.mark.parametrize("note", NAMED)
+def test_a_named_sheehan_syndrome_with_a_low_prolactin_is_pituitary_damage(
+    results: pd.DataFrame, note: str
+) -> None:
+    row = _pituitary_damage(results, "named", NAMED, note)
     said = f"{row['suggestion_details']} {row['comment']}".lower()
     assert "hook effect" not in said and "apoplexy" not in said, note
     assert "not in the clinical reference" in str(row["suggestion_details"]), note
@@ -141,12 +148,7 @@ def test_a_suspected_sheehan_syndrome_keeps_the_sellar_sign(
 def test_sheehans_signs_in_every_language_ask_for_pituitary_function_tests(
     results: pd.DataFrame, note: str
 ) -> None:
-    row = _row(results, "signs", SIGNS, note)
-    assert row["status"] == "low", note
-    assert row["priority"] == "routine", note
-    steps = _codes(row["suggestions"])
-    assert "pituitary_function_tests" in steps, note
-    assert not steps & MASS_STEPS, note
+    row = _pituitary_damage(results, "signs", SIGNS, note)
     assert "Sheehan" in str(row["suggestion_details"]), note
 
 
