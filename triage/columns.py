@@ -1530,6 +1530,10 @@ class ColumnMatch:
     # note column -> its codes as its header states them ("macroprolactin (0=neg; 1=pos)"): each
     # cell is written as its code's label; a cell no code names is written as nothing
     note_codes: dict[int, dict[str, str]] = field(default_factory=dict)
+    # note column -> how a number in it is written into comments, where its direction is not
+    # stated ("Macroprolactin" = 28: "Macroprolactin screen: 28 (PEG recovery or percent
+    # macroprolactin: not stated, not interpreted)")
+    note_numbers: dict[int, str] = field(default_factory=dict)
     # the visit columns that held no value in the sampled rows, when the one other column of
     # its visit series is read as the prolactin: the reader checks them in every row and
     # refuses the file (``visit_series_refusal``) when one holds a value after all
@@ -3441,6 +3445,29 @@ def _macroprolactin_screen_spec() -> tuple[FieldSpec, frozenset[str], str]:
     return _header_spec("macroprolactin_screen_columns"), words, str(data["written_as"])
 
 
+@cache
+def _macroprolactin_named() -> tuple[frozenset[str], str]:
+    """(the words of macroprolactin's own name, how a number is written into comments: the
+    long test ``number_test``'s note not interpreted), synonyms.toml
+    [macroprolactin_screen_columns] named_tokens, number_test."""
+    data = synonyms_data()["macroprolactin_screen_columns"]
+    named = frozenset(w for rule in data["named_tokens"] for w in rule.split("|"))
+    test = synonyms_data()["long_tests"][data["number_test"]]
+    ambiguous = str(test["ambiguous"]).replace("{", "{{").replace("}", "}}")
+    return named, f"{test['prefix']}{{}}{ambiguous}"
+
+
+def _named_screen_cell(cell: object, named: frozenset[str]) -> bool:
+    """Whether a cell of a column headed by macroprolactin's own name is its screen in other
+    words: a yes/no answer ("Yes", "ja", "No"), a text naming macroprolactin ("Macroprolactin
+    present"), or a number (a percentage of unstated direction)."""
+    if not isinstance(cell, str):
+        return parse_quantity(cell).value is not None
+    if parse_quantity(cell).value is not None:
+        return True
+    return parse_yes_no(cell, strict=True) is not None or bool(parse_header(cell).tokens & named)
+
+
 def screen_result_word(cell: object) -> bool:
     """Whether a cell is a qualitative macroprolactin screen result ("positive", "nicht
     nachgewiesen", "négatif", "detectada", "assente", "aangetoond", "borderline")."""
@@ -3472,6 +3499,24 @@ def _macroprolactin_screen_columns(
                 form,
                 "holds a qualitative macroprolactin (PEG) screen: read into "
                 "comments{target}, each cell as {form}, as a long file's screen row is read",
+            )
+            continue
+        named, number_form = _macroprolactin_named()
+        if parse_header(text).tokens & named and all(
+            screen_result_word(c) or _named_screen_cell(c, named) for c in cells
+        ):
+            # "Macroprolactin" = Yes / ja / No / "Macroprolactin present" / 28 % (was dropped:
+            # a positive screen missed and asked again; review 27, AF 1)
+            match.note_numbers[col] = number_form
+            _into_comments(
+                match,
+                col,
+                form,
+                "holds a macroprolactin screen: read into comments{target}, each cell as "
+                "{form} (a yes as macroprolactin present, a no as absent), a number as "
+                + number_form.replace("{}", "<cell>").replace("{{", "{").replace("}}", "}")
+                + ": ask the lab whether it reports the PEG recovery or the percent "
+                "macroprolactin",
             )
             continue
         # coded as the header states: "macroprolactin (0=neg; 1=pos)", "PEG (1=positief;

@@ -2749,12 +2749,14 @@ def _join_note_columns(
     if target == "comments":  # a column whose cells say what it is ("Macroprolactin: {}")
         forms |= {match.headers[c]: f for c, f in match.note_forms.items() if c in wanted}
     coded = {match.headers[c]: match.note_codes[c] for c in wanted if c in match.note_codes}
+    # a number whose direction the header does not state ("Macroprolactin" = 28): its own form
+    numbers = {match.headers[c]: f for c, f in match.note_numbers.items() if c in wanted}
     base = columns.get(target)
     joined = np.empty(len(cells), dtype=object)
     for i in range(len(cells)):
         pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
         pieces += [
-            forms[h].format(shown)
+            (numbers[h] if h in numbers and _is_result(col[i]) else forms[h]).format(shown)
             for h, col in notes
             if (shown := _note_cell(col[i], coded.get(h))) is not None
         ]
