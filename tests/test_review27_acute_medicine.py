@@ -46,14 +46,14 @@ AKI_NOTES = [
     "akutes Nierenversagen Stadium 3 (KDIGO)",
     "Nierenversagen akut bei Rhabdomyolyse",
     "akute Niereninsuffizienz",
-    "ANV KDIGO 3, Sepsis",
+    "ANV KDIGO 3 bei Exsikkose",
     "insuffisance rénale aiguë",
     "IRA fonctionnelle",
     "insuficiencia renal aguda prerrenal",
     "fracaso renal agudo",
     "insufficienza renale acuta",
     "acute nierinsufficiëntie",
-    "acute nierschade na sepsis",
+    "acute nierschade na contrast",
 ]
 
 
