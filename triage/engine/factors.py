@@ -927,7 +927,9 @@ def kidney(ctx: RowContext) -> list[Finding]:
 
 
 def _kidney(ctx: RowContext) -> list[Finding]:
-    """Dialysis (haemodialysis or peritoneal), else eGFR; a kidney transplant is not dialysis:
+    """Dialysis (haemodialysis or peritoneal), else eGFR; an acute kidney injury is no CKD (its
+    creatinine and eGFR are not in a steady state: only a chronic stage written beside it counts,
+    the acute_illness factor reads the injury); a kidney transplant is not dialysis:
     a working graft normalises prolactin, so only its eGFR counts (a graft without an eGFR, a
     creatinine or a CKD stage is no factor: check_renal_function asks for the eGFR).  With no
     eGFR, one estimated from the creatinine (CKD-EPI 2021, renal.py) counts as a measured one."""
@@ -936,6 +938,8 @@ def _kidney(ctx: RowContext) -> list[Finding]:
     if patient.on_dialysis:
         ceiling = ctx.reach(ctx.t("dialysis_typical_max_ng_ml"))
         return [_ranged(ctx, "dialysis", rule, patient.said("dialysis"), ceiling, "dialysis")]
+    if patient.kidney_acute:  # no steady state: its eGFR or creatinine is no CKD (acute_illness)
+        return _ckd_without_egfr(ctx) if patient.ckd_stage is not None else []
     egfr = ctx.num("egfr")
     qualifier = str(ctx.raw("egfr_qualifier") or "")
     source = field_words("egfr")
@@ -1882,6 +1886,21 @@ def transient_physiological(ctx: RowContext) -> list[Finding]:
     return [Finding("transient_physiological", POSSIBLE, text, "transient_physiological")]
 
 
+AKI_NOT_CKD: Final = (
+    "acute kidney injury is an acute illness, not the chronic kidney disease that raises "
+    "prolactin: its creatinine and eGFR are not in a steady state; a rise from the illness "
+    "settles on recovery"
+)
+
+
+def acute_illness_hit(ctx: RowContext) -> CueHit | None:
+    """What says the patient is acutely ill at sampling: the cue acute_illness (sepsis, an
+    intensive-care stay, the first days after an operation), else an acute kidney injury or a
+    renal replacement started for it (states.toml acute_kidney_injury: "AKI stage 3",
+    "akutes Nierenversagen", "emodialisi temporanea", "CVVHDF"); None when nothing does."""
+    return ctx.first("acute_illness") or ctx.first("acute_kidney_injury")
+
+
 @factor_rule("acute_illness")
 def acute_illness(ctx: RowContext) -> list[Finding]:
     """Acute severe illness or major surgery at the time of sampling (cue acute_illness: sepsis,
@@ -1890,13 +1909,15 @@ def acute_illness(ctx: RowContext) -> list[Finding]:
     raises prolactin, which settles on recovery (clinical-reference §4: "Stress (venipuncture,
     acute illness)", acute illness median 32, range 14–70 ng/mL).  Possible; above the series'
     highest level (acute_illness_max_ng_ml) it is listed as exceeded."""
-    hit = ctx.first("acute_illness")
+    hit = acute_illness_hit(ctx)
     if hit is None:
         return []
     text = (
         f"{hit.evidence()}; acute illness or major surgery raises prolactin as a stress "
         "response, which settles on recovery"
     )
+    if hit.cue == "acute_kidney_injury":
+        text = f"{hit.evidence()}; {AKI_NOT_CKD}"
     finding = Finding("acute_illness", POSSIBLE, text, "acute_illness")
     return [replace(finding, exceeded=not ctx.within(ctx.reach(ctx.t("acute_illness_max_ng_ml"))))]
 

@@ -108,6 +108,9 @@ class PatientState:
     transplant_year: int | None = None
     transplant_days: float | None = None  # days from the kidney transplant to the sample
     ckd_stage: int | None = None  # chronic kidney disease written: its stage (0 = not given)
+    # acute kidney injury, or renal replacement started for it, written (states.toml
+    # acute_kidney_injury): no steady state, so no CKD eGFR from its creatinine
+    kidney_acute: bool = False
     liver: str = ""  # cirrhosis | suspected (cirrhosis doubted) | other | none | ""
     child_pugh: str = ""
     liver_severity: str = ""  # encephalopathy | advanced (decompensated, Child-Pugh C) | ""
@@ -558,6 +561,10 @@ def _kidney(
     year = got.number("transplant_year")
     state["transplant_year"] = int(year) if year is not None else None
     state["transplant_days"] = got.number("transplant_days")
+    acute = got.having("kidney", "acute")
+    if acute:
+        state["kidney_acute"] = True
+        evidence.extend(("kidney_acute", f) for f in acute)
     ckd = got.having("ckd", "yes")
     if ckd and not got.having("ckd", "no"):
         stage = got.number("ckd_stage")
@@ -919,6 +926,7 @@ _STATE_CUES: tuple[tuple[str, str], ...] = (
     ("not_child_bearing", "gender"),
     ("menstruating", "menopause"),
     ("dialysis", "dialysis"),
+    ("acute_kidney_injury", "kidney_acute"),
     ("kidney_transplant", "transplant"),
     ("cirrhosis", "liver"),
     ("cirrhosis_severe", "liver_severe"),
@@ -935,6 +943,7 @@ _STATE_CUE_TESTS: dict[str, Callable[[PatientState], object]] = {
     "not_child_bearing": lambda s: s.child_bearing_excluded,
     "menstruating": lambda s: s.menopause in ("pre", "peri"),
     "dialysis": lambda s: s.on_dialysis,
+    "acute_kidney_injury": lambda s: s.kidney_acute,
     "kidney_transplant": lambda s: s.renal == "transplant",
     "cirrhosis": lambda s: s.liver == "cirrhosis",
     "cirrhosis_severe": lambda s: bool(s.liver_severity),

@@ -23,6 +23,7 @@ from typing import Final
 
 from triage.engine.context import LACTATION_FAILURE, LIKELY, RowContext, approx, fmt
 from triage.engine.factors import (
+    AKI_NOT_CKD,
     BEYOND_REACH,
     PHYSIOLOGICAL_CODES,
     PREGNANCY_TEST_WORDS,
@@ -30,6 +31,7 @@ from triage.engine.factors import (
     WITHIN_REACH,
     Finding,
     RetestAfterStop,
+    acute_illness_hit,
     beyond_drug_reach,
     depot_review,
     drug_judgement,
@@ -825,8 +827,10 @@ def repeat_rested(s: Situation) -> str | None:
             f"{transient.evidence()}: a transient rise; repeat rested and normoglycaemic, with no "
             "exercise or breast stimulation before the sample"
         )
-    illness = ctx.first("acute_illness")
+    illness = acute_illness_hit(ctx)
     if illness is not None and ctx.within(ctx.reach(ctx.t("acute_illness_max_ng_ml"))):
+        if illness.cue == "acute_kidney_injury":
+            return f"{illness.evidence()}: {AKI_NOT_CKD}; repeat when renal function has recovered"
         return (
             f"{illness.evidence()}: acute illness or major surgery raises prolactin; repeat when "
             "recovered, rested"
