@@ -380,7 +380,10 @@ def _candidates(
             out.append(found)
     catalogue = lab_tests()
     name_words = _words(name)
-    for loinc_key in (_loinc_key(loinc), _loinc_key(code) if _LOINC_IN.fullmatch(code) else ""):
+    # a LOINC code in its column, else written in the code or the name column ("2842-3" as
+    # the test's name in a merged export)
+    written = (_loinc_key(cell) if _LOINC_IN.fullmatch(cell) else "" for cell in (code, name))
+    for loinc_key in (_loinc_key(loinc), *written):
         if loinc_key:  # a name vetoing the code's test ("Prolactin post PEG" coded 2842-3) wins
             out += [s for s in catalogue if loinc_key in s.loinc and not s.vetoed(name_words)]
     keys = _name_keys(name)
@@ -1392,7 +1395,7 @@ def _units_of_loinc(sub: RawTable, warnings: list[str]) -> None:
     unit is the surer of the two) and said."""
     meaning = synonyms_data()["long_tests"]["prolactin"].get("loinc_units", {})
     codes = np.full(len(sub), "", dtype=object)
-    for name in ("loinc", "test_code"):
+    for name in ("loinc", "test_code", "test"):
         col = sub.columns.get(name)
         if col is None:
             continue
@@ -1797,9 +1800,10 @@ LOINC_KEPT: Final = ("egfr", "hcg")
 
 def _row_loincs(table: RawTable, positions: np.ndarray) -> np.ndarray:
     """The LOINC code of each of ``positions``: its LOINC column's, else a LOINC code written in
-    its test code column ("2842-3", "LN:2842-3"), else None.  Worked per distinct cell."""
+    its test code column ("2842-3", "LN:2842-3"), else in its test name column, else None.
+    Worked per distinct cell."""
     out = np.full(len(positions), None, dtype=object)
-    for name in ("test_code", "loinc"):  # the LOINC column wins
+    for name in ("test", "test_code", "loinc"):  # the LOINC column wins
         col = table.columns.get(name)
         if col is None or not len(positions):
             continue
