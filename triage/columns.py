@@ -4158,7 +4158,15 @@ def _other_unit(used: str, other: str, name: str) -> bool:
         return False
     if head.main == its_head.main:
         return True
-    return any(f == name and s >= EXACT_SCORE - 1 for f, s in candidates(other))
+    return _names_plainly(candidates(other), name)
+
+
+def _names_plainly(found: Sequence[tuple[str, float]], name: str) -> bool:
+    """Whether a header's candidates ``found`` name field ``name`` as plainly as a header can
+    (one of its own names), or, for a measure of the sample whatever its words
+    (SAME_MEASURE_FIELDS), strongly."""
+    least = STRONG_SCORE if name in SAME_MEASURE_FIELDS else EXACT_SCORE - 1
+    return any(f == name and s >= least for f, s in found)
 
 
 def _same_test(used: str, other: str, name: str) -> bool:
@@ -4169,8 +4177,7 @@ def _same_test(used: str, other: str, name: str) -> bool:
     its_unit = parse_header(other).unit.strip()
     if its_unit and _loose(its_unit) != _loose(parse_header(used).unit):
         return False
-    least = STRONG_SCORE if name in SAME_MEASURE_FIELDS else EXACT_SCORE - 1
-    return any(f == name and s >= least for f, s in candidates(other)[:1])
+    return _names_plainly(candidates(other)[:1], name)
 
 
 def _twin(match: ColumnMatch, name: str, col: int, beside: Sequence[int]) -> bool:

@@ -380,12 +380,11 @@ def _candidates(
             out.append(found)
     catalogue = lab_tests()
     name_words = _words(name)
-    # a LOINC code in its column, else written in the code or the name column ("2842-3" as
-    # the test's name in a merged export)
-    written = (_loinc_key(cell) if _LOINC_IN.fullmatch(cell) else "" for cell in (code, name))
-    for loinc_key in (_loinc_key(loinc), *written):
+    for loinc_key in (_loinc_key(loinc), _loinc_key(code) if _LOINC_IN.fullmatch(code) else ""):
         if loinc_key:  # a name vetoing the code's test ("Prolactin post PEG" coded 2842-3) wins
             out += [s for s in catalogue if loinc_key in s.loinc and not s.vetoed(name_words)]
+    if _LOINC_IN.fullmatch(name):  # the name is the code ("2842-3", "LN:2842-3": merged exports)
+        out += [s for s in catalogue if _loinc_key(name) in s.loinc]
     keys = _name_keys(name)
     out += [spec for exact in keys for spec in catalogue if exact in spec.names]
     out += [
