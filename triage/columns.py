@@ -4185,7 +4185,12 @@ def _unit_column_by_cells(
 # Context tests given in one column per unit by some exports (a cohort's "creat_umoll" and
 # "creat_mgdl", a merged LIS's "TSH (mIU/L)" and "TSH (µIU/mL)"): read row by row from the
 # column that holds a number (``ColumnMatch.other_unit_columns``), each in its header's unit.
-OTHER_UNIT_FIELDS: Final = ("tsh", "free_t4", "egfr", "creatinine")
+OTHER_UNIT_FIELDS: Final = ("tsh", "free_t4", "egfr", "creatinine", "monomeric_prolactin")
+# ... of which the post-PEG (monomeric) prolactin is one measure of the sample whatever its
+# header's words ("PROLACTIN POST PEG" beside "PRL-mono", "Bioaktives Prolaktin"): any strong
+# name of it is the same test (review 27: a value only in the second column was lost, and the
+# macroprolactin screen asked again)
+SAME_MEASURE_FIELDS: Final = ("monomeric_prolactin",)
 
 
 def _other_unit(used: str, other: str, name: str) -> bool:
@@ -4198,7 +4203,15 @@ def _other_unit(used: str, other: str, name: str) -> bool:
         return False
     if head.main == its_head.main:
         return True
-    return any(f == name and s >= EXACT_SCORE - 1 for f, s in candidates(other))
+    return _names_plainly(candidates(other), name)
+
+
+def _names_plainly(found: Sequence[tuple[str, float]], name: str) -> bool:
+    """Whether a header's candidates ``found`` name field ``name`` as plainly as a header can
+    (one of its own names), or, for a measure of the sample whatever its words
+    (SAME_MEASURE_FIELDS), strongly."""
+    least = STRONG_SCORE if name in SAME_MEASURE_FIELDS else EXACT_SCORE - 1
+    return any(f == name and s >= least for f, s in found)
 
 
 def _same_test(used: str, other: str, name: str) -> bool:
@@ -4209,7 +4222,7 @@ def _same_test(used: str, other: str, name: str) -> bool:
     its_unit = parse_header(other).unit.strip()
     if its_unit and _loose(its_unit) != _loose(parse_header(used).unit):
         return False
-    return any(f == name and s >= EXACT_SCORE - 1 for f, s in candidates(other)[:1])
+    return _names_plainly(candidates(other)[:1], name)
 
 
 def _twin(match: ColumnMatch, name: str, col: int, beside: Sequence[int]) -> bool:

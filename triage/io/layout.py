@@ -1239,11 +1239,24 @@ def _no_prolactin_error(
         )
     return InputFileError(
         file,
-        f"no prolactin column found ({seen}){hint}{broken}; name the column to triage in "
-        'a column mapping file ([columns] prolactin = "<header>")',
+        f"no prolactin column found ({seen}){hint}{broken}; {_mapping_hint(headers)}",
         sheet=sheet or None,
         code="no_prolactin_column",
     )
+
+
+def _mapping_hint(headers: Sequence[str]) -> str:
+    """What to name in a mapping file: a file with a result column but no test column is a long
+    export whose test column was not recognised (Cerner's "Event": review 27), named with
+    ``test``; else the prolactin column."""
+    tops = {found[0][0] for h in headers if (found := candidates(h))}
+    if "result" in tops and not tops & {"test", "test_code", "loinc"}:
+        return (
+            "if each row holds one test (a long export), name the column that names the test "
+            'in a column mapping file ([columns] test = "<header>"), else the column to triage '
+            '([columns] prolactin = "<header>")'
+        )
+    return 'name the column to triage in a column mapping file ([columns] prolactin = "<header>")'
 
 
 TRANSPOSED_MIN_FIELDS: Final = 3  # fields named down the first column, prolactin among them

@@ -383,6 +383,8 @@ def _candidates(
     for loinc_key in (_loinc_key(loinc), _loinc_key(code) if _LOINC_IN.fullmatch(code) else ""):
         if loinc_key:  # a name vetoing the code's test ("Prolactin post PEG" coded 2842-3) wins
             out += [s for s in catalogue if loinc_key in s.loinc and not s.vetoed(name_words)]
+    if _LOINC_IN.fullmatch(name):  # the name is the code ("2842-3", "LN:2842-3": merged exports)
+        out += [s for s in catalogue if _loinc_key(name) in s.loinc]
     keys = _name_keys(name)
     out += [spec for exact in keys for spec in catalogue if exact in spec.names]
     out += [
@@ -1392,7 +1394,7 @@ def _units_of_loinc(sub: RawTable, warnings: list[str]) -> None:
     unit is the surer of the two) and said."""
     meaning = synonyms_data()["long_tests"]["prolactin"].get("loinc_units", {})
     codes = np.full(len(sub), "", dtype=object)
-    for name in ("loinc", "test_code"):
+    for name in ("loinc", "test_code", "test"):
         col = sub.columns.get(name)
         if col is None:
             continue
@@ -1797,9 +1799,10 @@ LOINC_KEPT: Final = ("egfr", "hcg")
 
 def _row_loincs(table: RawTable, positions: np.ndarray) -> np.ndarray:
     """The LOINC code of each of ``positions``: its LOINC column's, else a LOINC code written in
-    its test code column ("2842-3", "LN:2842-3"), else None.  Worked per distinct cell."""
+    its test code column ("2842-3", "LN:2842-3"), else in its test name column, else None.
+    Worked per distinct cell."""
     out = np.full(len(positions), None, dtype=object)
-    for name in ("test_code", "loinc"):  # the LOINC column wins
+    for name in ("test", "test_code", "loinc"):  # the LOINC column wins
         col = table.columns.get(name)
         if col is None or not len(positions):
             continue

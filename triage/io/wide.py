@@ -4498,8 +4498,15 @@ class _Builder:
         codes, parsed = self._distinct(col, lambda c: parse_quantity(c, decimal))
         value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
         written = _pick(codes, parsed, lambda q: q.unit_text, object)
-        header_text = self.table.header_units.get("monomeric_prolactin", "")
-        header = normalise_unit(header_text)
+        # per row where a second column of it in another unit gave the row's value
+        # (columns.OTHER_UNIT_FIELDS: "Post-PEG PRL (ng/mL)" beside "PRL mono (mIU/L)")
+        per_row = self.table.header_unit("monomeric_prolactin")
+        header_texts = (
+            per_row
+            if isinstance(per_row, np.ndarray)
+            else np.full(self.n, per_row or "", dtype=object)
+        )
+        headers = {t: normalise_unit(t) for t in {str(t or "") for t in header_texts}}
         out: np.ndarray = value * self.row_factor
         units = none.copy()
         # each value's own unit (normalised) and the factor to it: the lab's post-PEG limit
@@ -4508,8 +4515,9 @@ class _Builder:
         own_factor = np.asarray(self.row_factor, dtype=np.float64).copy()
         unknown: list[str] = []
         for i in np.flatnonzero(~np.isnan(value)):
+            header_text = str(header_texts[i] or "")
             text = written[i] or header_text
-            info = normalise_unit(written[i]) if written[i] else header
+            info = normalise_unit(written[i]) if written[i] else headers[header_text]
             if info is None and text:
                 unknown.append(str(text))
                 out[i] = math.nan
