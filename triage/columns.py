@@ -839,6 +839,8 @@ class ValueCheck:
     # a column whose counted values are all these codes (two of them at least) holds the codes
     # of a yes/no answer, never this measurement (an eGFR is never 0 or 1)
     codes: frozenset[str] = frozenset()
+    # under a header naming the field strongly, one fitting value keeps the column
+    strong_one: bool = False
 
 
 @cache
@@ -859,6 +861,7 @@ def value_checks() -> dict[str, ValueCheck]:
             expects=str(data.get("expects", data["kind"])),
             weak_only=bool(data.get("weak_only", False)),
             codes=frozenset(str(c) for c in data.get("codes", ())),
+            strong_one=bool(data.get("strong_one", False)),
         )
     return checks
 
@@ -1393,10 +1396,13 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
     if coded:
         return coded
     check = value_checks().get(name)
-    if check is not None and check.weak_only:
+    if check is not None and (check.weak_only or check.strong_one):
         spec = field_specs().get(name)
-        if spec is None or score(parse_header(header), spec) >= STRONG_SCORE:
+        strong = spec is None or score(parse_header(header), spec) >= STRONG_SCORE
+        if strong and check.weak_only:
             return None
+        if strong and any(VALUE_CHECKS[check.kind](c) for c in cells if _counted(c, check.kind)):
+            return None  # strong_one: a known value keeps it; the unknown ones are warned of
     found = value_fit(name, cells, header)
     if check is not None and check.kind == "interval" and found is not None:
         # lone numbers ("23.3", perhaps an upper limit) beside intervals: the other cells
