@@ -1718,7 +1718,8 @@ def _warn_of_a_late_date(match: ColumnMatch) -> None:
     reported or was asked for the sample: synonyms.toml [fields.collected_at] late), as no
     column names the sample's own date, is named in a warning, never read in silence."""
     col = match.fields.get("collected_at")
-    if col is None or parse_header(match.headers[col]).main not in field_specs()["collected_at"].late:
+    late = field_specs()["collected_at"].late
+    if col is None or parse_header(match.headers[col]).main not in late:
         return
     match.warnings.append(
         f"column {match.headers[col]!r} is read as the collection date, but it names a later "
