@@ -38,7 +38,8 @@ PRELIMINARY = [
     "nicht validiert", "Pendiente de validar", "no validado", "niet gevalideerd",
     "technisch freigegeben", "Validé techniquement", "validado técnicamente",
     "validato tecnicamente", "technisch gevalideerd", "vorläufig", "provisional",
-    "En attente de validation", "In attesa di validazione",
+    "En attente de validation", "In attesa di validazione", "Incomplete", "unvollständig",
+    "incomplet", "incompleto", "onvolledig",
 ]  # fmt: skip
 FINAL = ["medizinisch freigegeben", "validé", "Auth (Verified)", "Final", "definitief"]
 
