@@ -192,7 +192,9 @@ STATUSES = {
     "Final (corrected)": "corrected",
     "Befund storniert": "void",
     "résultat provisoire": "preliminary",
-    "nicht validiert": None,  # a negation: no status, never a final one
+    # a negated validation: a result not validated yet, never a final one (review 27)
+    "nicht validiert": "preliminary",
+    "nicht storniert": None,  # any other negation: no status
     "Befund da": None,
 }
 

@@ -384,6 +384,9 @@ class FieldSpec:
     wide_by_synonym: bool = False
     # words that, with a visit's mark, name the field ("date_v1", "Datum 2", "bl_date")
     visit_marked: Mapping[str, int] = field(default_factory=dict)
+    # weak headers ranked after every other, whose column is read with a warning (a date of
+    # the lab's later steps read as the collection date)
+    late: frozenset[str] = frozenset()
 
 
 def _ranked(items: Sequence[str]) -> dict[str, int]:
@@ -424,7 +427,7 @@ def field_specs() -> dict[str, FieldSpec]:
         specs[name] = FieldSpec(
             name=name,
             synonyms=_ranked(data.get("synonyms", [])),
-            weak=_ranked(data.get("weak", [])),
+            weak=_ranked([*data.get("weak", []), *data.get("late", [])]),
             rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
             exclude=frozenset(data.get("exclude", []))
             | _listed_words(data)
@@ -438,6 +441,7 @@ def field_specs() -> dict[str, FieldSpec]:
             glued=bool(data.get("glued", False)),
             wide_by_synonym=bool(data.get("wide_by_synonym", False)),
             visit_marked=_ranked(data.get("visit_marked", [])),
+            late=frozenset(_words_of(text) for text in data.get("late", [])),
         )
     return specs
 
@@ -839,6 +843,8 @@ class ValueCheck:
     # a column whose counted values are all these codes (two of them at least) holds the codes
     # of a yes/no answer, never this measurement (an eGFR is never 0 or 1)
     codes: frozenset[str] = frozenset()
+    # under a header naming the field strongly, one fitting value keeps the column
+    strong_one: bool = False
 
 
 @cache
@@ -859,6 +865,7 @@ def value_checks() -> dict[str, ValueCheck]:
             expects=str(data.get("expects", data["kind"])),
             weak_only=bool(data.get("weak_only", False)),
             codes=frozenset(str(c) for c in data.get("codes", ())),
+            strong_one=bool(data.get("strong_one", False)),
         )
     return checks
 
@@ -1393,10 +1400,13 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
     if coded:
         return coded
     check = value_checks().get(name)
-    if check is not None and check.weak_only:
+    if check is not None and (check.weak_only or check.strong_one):
         spec = field_specs().get(name)
-        if spec is None or score(parse_header(header), spec) >= STRONG_SCORE:
+        strong = spec is None or score(parse_header(header), spec) >= STRONG_SCORE
+        if strong and check.weak_only:
             return None
+        if strong and any(VALUE_CHECKS[check.kind](c) for c in cells if _counted(c, check.kind)):
+            return None  # strong_one: a known value keeps it; the unknown ones are warned of
     found = value_fit(name, cells, header)
     if check is not None and check.kind == "interval" and found is not None:
         # lone numbers ("23.3", perhaps an upper limit) beside intervals: the other cells
@@ -1707,6 +1717,23 @@ def _prefer_the_analyte_date(match: ColumnMatch, losers: Sequence[tuple[str, int
     )
 
 
+def _warn_of_a_late_date(match: ColumnMatch) -> None:
+    """A collection date read from a date of the lab's later steps (when it received,
+    reported or was asked for the sample: synonyms.toml [fields.collected_at] late), as no
+    column names the sample's own date, is named in a warning, never read in silence."""
+    col = match.fields.get("collected_at")
+    late = field_specs()["collected_at"].late
+    if col is None or parse_header(match.headers[col]).main not in late:
+        return
+    match.warnings.append(
+        f"column {match.headers[col]!r} is read as the collection date, but it names a later "
+        "step of the lab (the sample's receipt, the report or the request), not when the blood "
+        "was taken, and no column names that: the age at sampling, and with it a newborn's or "
+        "child's reference interval, may be off by days; if the file holds the collection "
+        'date, name its column in a [columns] mapping file (collected_at = "<header>")'
+    )
+
+
 def _filled(cells: Iterable[object]) -> set[str]:
     return {cell_text(c) for c in cells if not is_empty_value(c)}
 
@@ -1816,6 +1843,7 @@ def recognise_columns(
         _interval_under_a_number_header(match, samples)
     if "collected_at" not in (forced or {}):
         _prefer_the_analyte_date(match, losers)
+        _warn_of_a_late_date(match)
     _own_result_columns(match, set(forced or {}))
     _own_comparator(match, set(forced or {}))
     if "sex" not in (forced or {}):

@@ -773,9 +773,13 @@ def result_status(cell: object) -> str | None:
     # in more words or inflected: by the stems of each kind's words, in six languages
     words = _STATUS_WORD.findall(text)
     stems, negations = _result_status_stems()
-    if not words or any(w in negations for w in words):
+    if not words:
         return None
     said = {kind for w in words for kind, stem in stems if w.startswith(stem)}
+    if any(w in negations for w in words):
+        # "nicht validiert", "non validé", "not verified": a result not validated yet; any other
+        # negated status ("nicht storniert") is none
+        return "preliminary" if said == {"kept"} else None
     return next((kind for kind in _STATUS_PRECEDENCE if kind in said), None)
 
 
@@ -5404,6 +5408,35 @@ _WEEKDAY = re.compile(
 # an hour word after the time ("14:05 h", "14:05 Uhr"), or a Flemish LIS's closing mark
 # ("08u30'")
 _HOUR_WORD = re.compile(r"(?<=\d)\s*(?:(?:h|hrs|uhr|u)\.?|')$", re.IGNORECASE)
+# A time zone's abbreviation after the time, bare or bracketed, as Epic, Cerner and European LIS
+# print on every timestamp ("03/02/2026 08:15 EST", "8:15 AM CST", "02.03.2026 08:15 MEZ",
+# "2026-03-02 08:15:00 UTC", "08:15 (GMT)"; review 27): the wall-clock time is read as written;
+# Universal Time (UTC, GMT) is also its offset (date_offset), a zone's name is not (an export
+# may print "CET" the whole year)
+_UNIVERSAL_ZONES: Final = frozenset({"utc", "gmt", "z"})
+_ZONE_WORD = re.compile(
+    r"(?<=[\dmhr.'])\s*(?P<zone>\(\s*(?P<inner>[a-z]{1,5})\s*\)|(?<=\s)[a-z]{1,5})$", re.IGNORECASE
+)
+_ZONE_NAMES: Final = frozenset(
+    {"utc", "gmt", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "akst", "akdt",
+     "hst", "ast", "adt", "nst", "ndt", "cet", "cest", "mez", "mesz", "wet", "west", "wez",
+     "wesz", "eet", "eest", "oez", "oesz", "bst"}
+)  # fmt: skip
+
+
+_ZONE_TIME: Final = re.compile(r"\d:\d{2}")  # a time written with its colon
+
+
+def _zone_stripped(text: str) -> tuple[str, str | None]:
+    """A date text without the time zone's abbreviation after its time, and that abbreviation
+    (lower case), or the text as it is and None."""
+    found = _ZONE_WORD.search(text)
+    if found is None:
+        return text, None
+    zone = (found["inner"] or found["zone"]).lower()
+    if zone not in _ZONE_NAMES:
+        return text, None
+    return text[: found.start()].rstrip(), zone
 
 
 def _is_dotted(match: re.Match[str]) -> bool:
@@ -5479,7 +5512,7 @@ def parse_date_text(text: str, dayfirst: bool = True) -> datetime | None:
     """
     s = _clean_text(text)
     if not (s.isascii() and s.lower() == s.upper()):  # weekdays and hour words have letters
-        s = _WEEKDAY.sub("", _HOUR_WORD.sub("", s))
+        s = _WEEKDAY.sub("", _HOUR_WORD.sub("", _zone_stripped(s)[0]))
     if not s:
         return None
     iso = _ISO.fullmatch(s)
@@ -5523,6 +5556,10 @@ def date_offset(cell: object) -> str | None:
         return None
     s = _clean_text(cell)
     if not (s.isascii() and s.lower() == s.upper()):
+        s, zone = _zone_stripped(s)
+        if zone in _UNIVERSAL_ZONES:  # "2026-03-02 08:15 UTC", "02/03/2026 08:15 (GMT)"
+            found = parse_date_text(s)
+            return "+00:00" if found is not None and _ZONE_TIME.search(s) else None
         s = _WEEKDAY.sub("", _HOUR_WORD.sub("", s))
     iso = _ISO.fullmatch(s)
     if iso is None or iso.group("H") is None or iso.group("tz") is None:
