@@ -508,6 +508,10 @@ def _lactation(
     yes = got.having("lactation", "yes")
     no = got.having("lactation", "no")
     unknown = got.having("lactation", "unknown")
+    supply, treated = got.having("low_supply", "yes"), got.having("galactagogue", "yes")
+    if supply and treated and not no:
+        # a galactagogue given beside a low milk supply: she breastfeeds (review 27)
+        yes = [*yes, *supply, *treated]
     feeding = {f.value for f in got.values("feeding")}
     state["feeding"] = next((v for v in ("mixed", "breast", "bottle") if v in feeding), "")
     if yes and no and "mixed" not in feeding:

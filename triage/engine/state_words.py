@@ -176,6 +176,10 @@ class _Concept:
     # words one of which the cell must hold for its words to mean the state (`needs`: an
     # abbreviation that is also something else, "HD", "RRT", "ERC", read only beside renal words)
     needs: re.Pattern[str] | None = None
+    # a word anywhere before its words in the same clause that makes them mean something else
+    # ("AVB à terme le 15/11/2026", "parto spontaneo a termine il": a delivery at term on a day,
+    # not a due date, review 27): then that match says nothing
+    unless_before: re.Pattern[str] | None = None
 
     def reads(self, column: str) -> bool:
         if column in OPT_IN_COLUMNS:  # read only by the concepts that name it
@@ -706,6 +710,10 @@ class StateVocabulary:
                 start, end = match.span()
                 if any(start < b and a < end for a, b in taken):
                     continue
+                if concept.unless_before is not None and concept.unless_before.search(
+                    clause[:start]
+                ):
+                    continue  # "AVB à terme le 15/11/2026": a delivery on a day, no due date
                 before = blanked[:start]
                 taken.append((start, end))
                 rest = blanked[end:]
@@ -1246,11 +1254,12 @@ class StateVocabulary:
             lapsed=pairs("lapsed"),
             unless=self._cell_words(name, body, "unless"),
             needs=self._cell_words(name, body, "needs"),
+            unless_before=self._cell_words(name, body, "unless_before"),
         )
 
     def _cell_words(self, name: str, body: Mapping[str, Any], key: str) -> re.Pattern[str] | None:
-        """A concept's `needs` or `unless`: its own regular expressions, and the [contexts]
-        lists it names ("@renal", "@other_meanings_hd")."""
+        """A concept's `needs`, `unless` or `unless_before`: its own regular expressions, and the
+        [contexts] lists it names ("@renal", "@other_meanings_hd")."""
         needs = body.get(key)
         if not needs:
             return None
