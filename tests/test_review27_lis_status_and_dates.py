@@ -213,3 +213,29 @@ def test_a_collection_date_wins_over_every_later_date(tmp_path: Path) -> None:  
     results, warnings = triage_csv_warned(tmp_path, text)
     assert str(results.loc["NB1", "collected_at"]).startswith("2026-03-01")
     assert not any("is read as the collection date, but" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "technisch und medizinisch freigegeben",
+        "technisch und ärztlich freigegeben",
+        "Validé techniquement et biologiquement",
+        "Validado técnica y facultativamente",
+        "Validato tecnicamente e clinicamente",
+        "technisch en medisch gevalideerd",
+        "Final - no changes",
+    ],
+)
+def test_a_medically_validated_or_unchanged_final_status_stays_final(cell: str) -> None:
+    # review 27, reviewer H: technical validation is preliminary only without the medical one;
+    # a negation elsewhere in the cell negates no status
+    assert result_status(cell) == "kept"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["technisch freigegeben", "validé techniquement", "not yet verified", "pas encore validé"],
+)
+def test_a_technical_or_negated_validation_is_preliminary(cell: str) -> None:
+    assert result_status(cell) == "preliminary"

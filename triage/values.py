@@ -775,12 +775,40 @@ def result_status(cell: object) -> str | None:
     stems, negations = _result_status_stems()
     if not words:
         return None
-    said = {kind for w in words for kind, stem in stems if w.startswith(stem)}
-    if any(w in negations for w in words):
-        # "nicht validiert", "non validé", "not verified": a result not validated yet; any other
-        # negated status ("nicht storniert") is none
+    kinds = [{kind for kind, stem in stems if w.startswith(stem)} for w in words]
+    said = set().union(*kinds)
+    technical, medical = _validation_stems()
+    if any(w.startswith(technical) for w in words) and not any(
+        w.startswith(medical) for w in words
+    ):
+        said.add("preliminary")  # validated technically only, not yet medically
+    # a negation before a status word, at most one word between ("nicht validiert", "not yet
+    # verified"): a result not validated yet; any other negated status ("nicht storniert") is
+    # none; a negation elsewhere ("Final - no changes") negates no status
+    negated = {
+        kind
+        for i, w in enumerate(words)
+        if w in negations
+        for following in kinds[i + 1 : i + 1 + _NEGATION_REACH]
+        for kind in following
+    }
+    if negated:
         return "preliminary" if said == {"kept"} else None
     return next((kind for kind in _STATUS_PRECEDENCE if kind in said), None)
+
+
+# how many words a status negation reaches ("not verified", "not yet verified")
+_NEGATION_REACH: Final = 2
+
+
+@cache
+def _validation_stems() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(technical, medical) stems of synonyms.toml [values.result_status.stems]."""
+    table = synonyms_data()["values"]["result_status"]["stems"]
+    return (
+        tuple(normalise_word(w) for w in table["technical"]),
+        tuple(normalise_word(w) for w in table["medical"]),
+    )
 
 
 _STATUS_WORD: Final = re.compile(r"[^\W_]+")
