@@ -357,8 +357,9 @@ def test_a_result_whose_other_reading_is_urgent_is_not_triaged_on_a_guess(
         # reported in whole numbers, it is not triaged on the TSH's mark: review 20)
         ("Patient ID;Sex;Age;Prolactin;Unit;TSH\nP1;M;50;6,250;ng/mL;2,15\n", 6.25),
         ("Patient ID;Sex;Age;Prolactin;Unit;TSH\nP1;M;50;6.250;mIU/L;2,15\n", 6250.0),
-        # the result column shows it itself
-        ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;6,250;mIU/L\nP2;M;50;12,5;mIU/L\n", 6.25),
+        # the result column shows it itself (in ng/mL: a mIU/L "6,250" the column alone would
+        # read as 6.25 is ambiguous_decimal_mark since review 27, tests/test_review27_marks_flags)
+        ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;6,250;ng/mL\nP2;M;50;12,5;ng/mL\n", 6.25),
         # one reading only is plausible (2.4 IU/L = 2400 mIU/L, not 2400 IU/L): read, and the
         # doubt said (2,400 mIU/L, reported in whole numbers, is not read as 2.4: review 20)
         ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;2,400;IU/L\n", 2400.0),

@@ -3530,8 +3530,11 @@ def _macroprolactin_screen_columns(
             )
             continue
         named, number_form = _macroprolactin_named()
-        if parse_header(text).tokens & named and all(
-            screen_result_word(c) or _named_screen_cell(c, named) for c in cells
+        # (a header stating its codes, "macroprolactin (0=neg; 1=pos)", is read by its codes)
+        if (
+            not header_code_labels(text)
+            and parse_header(text).tokens & named
+            and all(screen_result_word(c) or _named_screen_cell(c, named) for c in cells)
         ):
             # "Macroprolactin" = Yes / ja / No / "Macroprolactin present" / 28 % (was dropped:
             # a positive screen missed and asked again; review 27, AF 1)
