@@ -35,6 +35,12 @@ def run_csv(tmp_path: Path, text: str, *, fail_on: str | None = None) -> TriageO
     )
 
 
+def results_by_patient(outcome: TriageOutcome) -> pd.DataFrame:
+    """A run's kept results (run_csv), indexed by patient_id."""
+    assert outcome.results is not None
+    return outcome.results.set_index("patient_id")
+
+
 def triage_csv_warned(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[str]]:
     """(results indexed by patient_id, the input's warnings) of one run on ``text`` written as
     tmp_path/export.csv (UTF-8)."""

@@ -17,17 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from pipeline_helpers import run_csv
-
-from triage.pipeline import TriageOutcome
-
-
-def _results(outcome: TriageOutcome) -> pd.DataFrame:
-    assert outcome.results is not None
-    return outcome.results.set_index("patient_id")
-
+from pipeline_helpers import results_by_patient, run_csv
 
 # --------------------------------------------------------------------------------------------
 # 1. a long export's prolactin on another scale
@@ -89,7 +80,7 @@ def test_context_test_in_pmol_stays_context(tmp_path: Path) -> None:
     ]
     outcome = run_csv(tmp_path, "\n".join(lines) + "\n")
     assert not outcome.rejected
-    assert float(_results(outcome).loc["5001", "prolactin_ng_ml"]) > 0
+    assert float(results_by_patient(outcome).loc["5001", "prolactin_ng_ml"]) > 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -138,7 +129,7 @@ def test_sample_type_names_control_material(tmp_path: Path, header: str, kind: s
     rejected = {r.source_row: r for r in outcome.rejected}
     assert rejected[3].reason_code == "quality_control"
     assert not rejected[3].possibly_urgent
-    assert list(_results(outcome).index) == ["4711"]
+    assert list(results_by_patient(outcome).index) == ["4711"]
     assert outcome.urgent == []
     assert outcome.fail_on_matches == 0 and outcome.exit_code == 0
 
@@ -186,7 +177,7 @@ def test_control_material_by_its_id_or_name(tmp_path: Path, identity: str, shape
     rejected = {r.source_row: r for r in outcome.rejected}
     assert rejected[3].reason_code == "quality_control"
     assert "quality-control" in rejected[3].detail
-    assert list(_results(outcome).index) == ["P001"]
+    assert list(results_by_patient(outcome).index) == ["P001"]
     assert outcome.urgent == []
     assert outcome.fail_on_matches == 0 and outcome.exit_code == 0
     summary = outcome.inputs[0]
@@ -201,7 +192,7 @@ def test_a_person_is_not_control_material(tmp_path: Path, person: str) -> None:
     text = f'Patient ID,Sex,Age,Prolactin,Unit\n"{person}",F,40,6200,mIU/L\n'
     outcome = run_csv(tmp_path, text)
     assert not outcome.rejected
-    assert _results(outcome).loc[person, "priority"] == "urgent"
+    assert results_by_patient(outcome).loc[person, "priority"] == "urgent"
 
 
 def test_patient_sample_type_is_triaged(tmp_path: Path) -> None:
@@ -212,7 +203,7 @@ def test_patient_sample_type_is_triaged(tmp_path: Path) -> None:
     )
     outcome = run_csv(tmp_path, text)
     assert not outcome.rejected
-    assert sorted(_results(outcome).index) == ["4711", "4712", "4713"]
+    assert sorted(results_by_patient(outcome).index) == ["4711", "4712", "4713"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,7 +241,7 @@ def test_lab_hook_doubt_makes_the_result_provisional(
         "Patient ID,Sex,Age,Method,Prolactin,Unit,Comment\n"
         f'H1,F,35,Roche cobas,{value},{unit},"{note}"\n'
     )
-    row = _results(run_csv(tmp_path, text)).loc["H1"]
+    row = results_by_patient(run_csv(tmp_path, text)).loc["H1"]
     suggestions = str(row["suggestions"]).split(";")
     assert "hook_effect_risk" in suggestions
     assert "dilution_retest" in suggestions
@@ -265,7 +256,7 @@ def test_lab_hook_doubt_in_a_long_comment_line(tmp_path: Path) -> None:
         "D1;7001;M;55;20.11.2026 08:15;Prolaktin;290;mIU/L;"
         "Hook-Effekt nicht ausgeschlossen - Nachmessung verdünnt folgt\n"
     )
-    row = _results(run_csv(tmp_path, text)).loc["7001"]
+    row = results_by_patient(run_csv(tmp_path, text)).loc["7001"]
     assert {"hook_effect_risk", "dilution_retest"} <= set(str(row["suggestions"]).split(";"))
     assert row["priority"] == "soon"
 
@@ -287,6 +278,6 @@ def test_lab_hook_doubt_in_a_long_comment_line(tmp_path: Path) -> None:
 def test_no_hook_doubt_leaves_a_normal_result_alone(tmp_path: Path, note: str) -> None:
     """Guard: the hook effect excluded, or no note, is no provisional result."""
     text = f'Patient ID,Sex,Age,Prolactin,Unit,Comment\nH1,F,35,12.0,ng/mL,"{note}"\n'
-    row = _results(run_csv(tmp_path, text)).loc["H1"]
+    row = results_by_patient(run_csv(tmp_path, text)).loc["H1"]
     assert row["priority"] == "none"
     assert "hook_effect_risk" not in str(row["suggestions"])

@@ -16,17 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from pipeline_helpers import run_csv
-
-from triage.pipeline import TriageOutcome
-
-
-def _results(outcome: TriageOutcome) -> pd.DataFrame:
-    assert outcome.results is not None
-    return outcome.results.set_index("patient_id")
-
+from pipeline_helpers import results_by_patient, run_csv
 
 # a header line per language: patient id, sex, age, sample type, prolactin (ng/mL)
 HEADERS = {
@@ -62,7 +53,7 @@ def test_a_follow_up_sample_of_a_patient_is_triaged(
     text = f"{HEADERS[language]}\nH55001;{sex};34;{kind};300\nH55002;{sex};35;Serum;40\n"
     outcome = run_csv(tmp_path, text, fail_on="urgent")
     assert not [r for r in outcome.rejected if r.reason_code == "quality_control"]
-    results = _results(outcome)
+    results = results_by_patient(outcome)
     assert results.loc["H55001", "priority"] == "urgent"
     assert any("H55001" in line for line in outcome.urgent)
     assert outcome.exit_code == 10
@@ -111,7 +102,7 @@ def test_a_scheme_surname_of_a_patient_is_a_person(
     text = f"{header}\n100236;{surname}, Peter;M;50;Serum;300\n100235;Calabrese, Anna;F;41;;60\n"
     outcome = run_csv(tmp_path, text)
     assert not [r for r in outcome.rejected if r.reason_code == "quality_control"]
-    assert _results(outcome).loc["100236", "priority"] == "urgent"
+    assert results_by_patient(outcome).loc["100236", "priority"] == "urgent"
 
 
 @pytest.mark.parametrize("language", sorted(HEADERS))
@@ -145,7 +136,7 @@ def test_unambiguous_qc_words_still_reject_a_row_with_details(
     outcome = run_csv(tmp_path, text, fail_on="urgent")
     assert [r.reason_code for r in outcome.rejected] == ["quality_control"]
     assert outcome.urgent == []
-    assert list(_results(outcome).index) == ["H55002"]
+    assert list(results_by_patient(outcome).index) == ["H55002"]
 
 
 @pytest.mark.parametrize("kind", ["Control", "Kontrolle", "Contrôle", "Controle", "Controllo"])
@@ -163,4 +154,4 @@ def test_a_bare_control_word_without_patient_details_is_material(
     rejected = {r.source_row: r for r in outcome.rejected}
     assert rejected[3].reason_code == "quality_control"
     assert outcome.urgent == []
-    assert list(_results(outcome).index) == ["4711"]
+    assert list(results_by_patient(outcome).index) == ["4711"]
