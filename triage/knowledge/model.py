@@ -190,6 +190,12 @@ class Drug:
     # right after it end it (drugs.toml misuse)
     misuse: bool = False
 
+    def __hash__(self) -> int:
+        # equal drugs have the same name and lexicon line: hashing those two, not the brand and
+        # synonym lists, keeps every dict and set keyed by a drug or a match cheap (the engine
+        # does it per decision)
+        return hash((self.name, self.line))
+
 
 @dataclass(frozen=True, slots=True)
 class DrugMatch:
