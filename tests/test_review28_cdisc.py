@@ -192,21 +192,21 @@ def test_ageu_is_the_unit_of_age(tmp_path: Path) -> None:
 CM_HEADERS = {
     "cdisc": ("CMTRT", "CMSTDTC", "CMENDTC", "CMONGO"),
     "en": ("Medication", "Medication start date", "Medication end date", "Medication ongoing"),
-    "de": ("Medikation", "Medikation Beginn", "Medikation Ende", "Medikation laufend"),
+    "de": ("Medikation", "Medikation Beginn", "Medikation Ende", "Medikation noch eingenommen"),
     "fr": (
         "Médicaments",
         "Date de début du traitement",
         "Date de fin du traitement",
-        "Traitement en cours",
+        "Traitement toujours en cours",
     ),
     "es": (
         "Medicación",
         "Fecha de inicio del tratamiento",
         "Fecha de fin del tratamiento",
-        "Tratamiento en curso",
+        "Tratamiento todavía en curso",
     ),
-    "it": ("Farmaci", "Data inizio terapia", "Data fine terapia", "Terapia in corso"),
-    "nl": ("Medicatie", "Startdatum medicatie", "Einddatum medicatie", "Medicatie lopend"),
+    "it": ("Farmaci", "Data inizio terapia", "Data fine terapia", "Terapia ancora in corso"),
+    "nl": ("Medicatie", "Startdatum medicatie", "Einddatum medicatie", "Medicatie nog in gebruik"),
 }
 YES = {"cdisc": "Y", "en": "Yes", "de": "ja", "fr": "oui", "es": "sí", "it": "sì", "nl": "ja"}
 NO = {"cdisc": "N", "en": "No", "de": "nein", "fr": "non", "es": "no", "it": "no", "nl": "nee"}
