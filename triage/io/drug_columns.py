@@ -419,8 +419,7 @@ def date_medications(table: RawTable, dayfirst: bool = True) -> None:
     seen: dict[tuple[object, ...], object] = {}
     out = np.empty(n, dtype=object)
     for i in range(n):
-        key = (meds[i], starts[i], ends[i], ongoing[i])
-        key = tuple((type(cell), cell) for cell in key)
+        key = tuple((type(cell), cell) for cell in (meds[i], starts[i], ends[i], ongoing[i]))
         if key not in seen:
             seen[key] = _dated(meds[i], starts[i], ends[i], ongoing[i], dayfirst, serials)
         out[i] = seen[key]

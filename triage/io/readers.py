@@ -357,7 +357,7 @@ def _read_sheet(
     unread = unread_prolactin_columns(split, match)
     source = melt_prolactin_columns(split, match)
     table = build_raw_table(split, match, name, sheet, book)
-    date_medications(table, options.dayfirst)
+    date_medications(table, options.dayfirst is not False)
     table.warnings += unread
     series_units(table, match, source)
     series_notes(table, match, source)

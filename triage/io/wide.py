@@ -5992,12 +5992,12 @@ def _pool_sample_medications(frame: pd.DataFrame) -> list[str]:
         return []
     where = np.flatnonzero(known)[again]
     group = keys[again].groupby(list(SAMPLE_KEY), dropna=False, sort=False).ngroup().to_numpy()
-    meds = frame["medications"].to_numpy(dtype=object, na_value=None)
+    meds = frame["medications"].astype(object).to_numpy()  # a missing text: pd.NA
     texts: dict[int, list[str]] = {}
     for g, i in zip(group.tolist(), where.tolist(), strict=True):
         text = meds[i]
         pooled = texts.setdefault(g, [])
-        if text is not None and text.strip() and text not in pooled:
+        if isinstance(text, str) and text.strip() and text not in pooled:
             pooled.append(text)
     pooled_meds = meds.copy()
     for g, i in zip(group.tolist(), where.tolist(), strict=True):
