@@ -1487,9 +1487,17 @@ def score_row(cells: Sequence[object], forced: Mapping[str, str] | None = None) 
         if strong or any(s >= WEAK_SCORE for _, s in candidates(text)):
             recognised += 1
         fields_seen.update(strong)
+        fields_seen.update(_weak_result(text))
         best.update(strong[:1])
     has_long = bool(fields_seen & set(LONG_MARKERS)) and "result" in fields_seen
     return RowScore(recognised, "prolactin" in fields_seen, has_long, len(texts), len(best))
+
+
+def _weak_result(text: str) -> list[str]:
+    """["result"] for a header that names a long export's result only weakly (SDTM's
+    standardised result, LBSTRESN, beside a test column): with a test column it makes the long
+    shape, and it is read where no header names the result better (synonyms.toml)."""
+    return [f for f, s in candidates(text) if f == "result" and WEAK_SCORE <= s < STRONG_SCORE]
 
 
 def _loose(text: str) -> str:
@@ -1743,6 +1751,7 @@ def detect_shape(headers: Sequence[str]) -> str:
     strong: set[str] = set()
     for text in headers:
         strong.update(f for f, s in candidates(text) if s >= STRONG_SCORE)
+        strong.update(_weak_result(text))
     if "prolactin" in strong:
         return "wide"
     if strong & set(LONG_MARKERS) and "result" in strong:

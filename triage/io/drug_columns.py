@@ -14,13 +14,22 @@ as written, after its header; other cells are counted in the warning and add not
 A column of WHO ATC codes ("ATC code", "Code ATC", "Código ATC": columns.is_atc_header) names
 the drugs taken by their codes (drugs.toml atc: N05AX08 = risperidone): its cells are read into
 medications as written, after its header ("ATC code: N05AX08"), as a second medications column.
+
+A trial's concomitant-medication record gives when the row's drug was taken in columns of its own
+(CDISC CMSTDTC, CMENDTC, CMONGO: synonyms.toml medication_start, medication_end,
+medication_ongoing): the dates are written after the drug as a drug list does ("haloperidol
+(2026-01-10 - 2026-06-30)", "metoclopramide (started 2026-11-10)"), so that the drug reader
+places them against the sample (knowledge/drugs.py: an end before the sample and its washout, a
+start after it, give no factor).
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from typing import Final
 
@@ -38,12 +47,14 @@ from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.loaders import ATC_RE, load_drugs
 from triage.values import (
     bare_number,
+    birth_period,
     cell_text,
     format_number,
     header_flag_codes,
     is_empty_value,
     is_missing_code,
     normalise_word,
+    parse_date,
     parse_number,
     parse_yes_no,
     synonyms_data,
@@ -383,3 +394,70 @@ def _answered_medications(
         return None
     column = DrugColumn(named.drug, in_mg=False, flag=True, codes=named.codes)
     return col, column, _answer_codes(column, _numbers(cells))
+
+
+# The fields of a drug's own dates, and how a drug list writes them after the drug.
+_DATE_FIELDS: Final = ("medication_start", "medication_end", "medication_ongoing")
+_STARTED: Final = "started"
+_STOPPED_ON: Final = "stopped on"
+
+
+def date_medications(table: RawTable, dayfirst: bool = True) -> None:
+    """Write each row's medication dates (a start, an end, "ongoing") after its drug, in place;
+    the date columns are read beside a medications column only.  An "ongoing" yes drops the
+    end; a date given to its month or year only is read as its period's first day for a start,
+    its last day for an end (the drug is left out only when the whole period says so)."""
+    meds = table.columns.get("medications")
+    given = [table.columns.get(name) for name in _DATE_FIELDS]
+    if meds is None or all(col is None for col in given):
+        return
+    n = len(meds)
+    starts, ends, ongoing = (
+        col if col is not None else np.full(n, None, dtype=object) for col in given
+    )
+    serials = not table.text_source
+    seen: dict[tuple[object, ...], object] = {}
+    out = np.empty(n, dtype=object)
+    for i in range(n):
+        key = tuple((type(cell), cell) for cell in (meds[i], starts[i], ends[i], ongoing[i]))
+        if key not in seen:
+            seen[key] = _dated(meds[i], starts[i], ends[i], ongoing[i], dayfirst, serials)
+        out[i] = seen[key]
+    table.columns["medications"] = out
+
+
+def _dated(
+    drug: object, start: object, end: object, ongoing: object, dayfirst: bool, serials: bool
+) -> object:
+    """The medications cell with its dates after it (the cell itself when none is read)."""
+    if is_empty_value(drug):
+        return drug
+    first = _day(start, dayfirst, serials, last=False)
+    last = None if parse_yes_no(ongoing, strict=True) else _day(end, dayfirst, serials, last=True)
+    if first and last:
+        note = f"{first} - {last}"
+    elif last:
+        note = f"{_STOPPED_ON} {last}"
+    elif first:
+        note = f"{_STARTED} {first}"
+    else:
+        return drug
+    return f"{cell_text(drug)} ({note})"
+
+
+def _day(cell: object, dayfirst: bool, serials: bool, *, last: bool) -> str | None:
+    """The ISO day of a date cell; of a month or a year alone, its first day, or (``last``) its
+    last day; None when the cell gives none."""
+    if is_empty_value(cell):
+        return None
+    found = parse_date(cell, dayfirst, serials=serials)
+    if found is not None:
+        return found.date().isoformat()
+    period = birth_period(cell)  # "2026-06", "06/2026", "Juni 2026", "2026"
+    if period is None:
+        return None
+    year, month = period
+    if not last:
+        return date(year, month or 1, 1).isoformat()
+    month = month or 12
+    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()

@@ -5913,6 +5913,7 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
         for k, i in enumerate(refused.tolist())
     ]
     builder.warnings += _repeated_results(frame)
+    builder.warnings += _pool_sample_medications(frame)
     return BuildResult(frame, rejected, accepted, builder.warnings, corrections)
 
 
@@ -5959,6 +5960,61 @@ def _repeated_results(frame: pd.DataFrame) -> list[str]:
         f"{len(pairs)} row(s) repeat an earlier row's result (the same specimen number, "
         f"patient, collection time and result): row(s) {', '.join(pairs[:REPEATS_LISTED])}{more}; "
         "both are triaged, so the urgent list and the counts name such a result twice"
+    ]
+
+
+# What names one sample where no specimen number tells its rows apart: the patient, the
+# collection time and the result as written (a trial's lab data joined with its conmed record,
+# one row per drug; a row exported twice)
+SAMPLE_KEY: Final = (
+    "patient_id",
+    "patient_issuer",
+    "collected_at",
+    "visit",
+    "specimen_id",
+    "prolactin_raw",
+    "unit_raw",
+)
+
+
+def _pool_sample_medications(frame: pd.DataFrame) -> list[str]:
+    """Rows that give one sample (SAMPLE_KEY, patient and collection time known) take every
+    medication text of them, each once in row order (in place): an export joined with its
+    conmed record writes one drug per row, and each row read alone gave the sample a cause on one
+    row and none on the next.  A warning names the rows; each is still triaged (no row is lost),
+    so the urgent list and the counts name such a sample more than once."""
+    known = (frame["patient_id"].notna() & frame["collected_at"].notna()).to_numpy()
+    if int(known.sum()) < 2:
+        return []
+    keys = frame.loc[known, list(SAMPLE_KEY)]
+    again = keys.duplicated(keep=False).to_numpy()
+    if not again.any():
+        return []
+    where = np.flatnonzero(known)[again]
+    group = keys[again].groupby(list(SAMPLE_KEY), dropna=False, sort=False).ngroup().to_numpy()
+    meds = frame["medications"].astype(object).to_numpy()  # a missing text: pd.NA
+    texts: dict[int, list[str]] = {}
+    for g, i in zip(group.tolist(), where.tolist(), strict=True):
+        text = meds[i]
+        pooled = texts.setdefault(g, [])
+        if isinstance(text, str) and text.strip() and text not in pooled:
+            pooled.append(text)
+    pooled_meds = meds.copy()
+    for g, i in zip(group.tolist(), where.tolist(), strict=True):
+        pooled_meds[i] = "; ".join(texts[g]) or meds[i]
+    frame["medications"] = pd.array(pooled_meds, dtype="string")
+    _, first = np.unique(group, return_index=True)
+    rows = frame["source_row"].to_numpy()[where]
+    later = np.arange(len(where)) != first[group]
+    pairs = [f"{int(rows[k])} (as row {int(rows[first[group[k]]])})" for k in np.flatnonzero(later)]
+    more = f" and {len(pairs) - REPEATS_LISTED} more" if len(pairs) > REPEATS_LISTED else ""
+    return [
+        f"{len(pairs)} row(s) give the same patient, collection time and result as an earlier "
+        f"row, with no specimen number to tell them apart: row(s) "
+        f"{', '.join(pairs[:REPEATS_LISTED])}{more}; read as one sample written on several rows "
+        "(an export joined with one row per medication, or a row repeated): the medications of "
+        "its rows are read together; each row is triaged, so the urgent list and the counts "
+        "name it more than once"
     ]
 
 
