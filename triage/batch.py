@@ -57,6 +57,7 @@ from triage.batch_defaults import (
 from triage.faults import checkpoint
 from triage.history import HistoryError
 from triage.io.atomic import atomic_write_bytes, ensure_private_dir, file_mode, fsync_dir
+from triage.io.delimited import decode_bytes
 from triage.io.formats import SUPPORTED_EXTENSIONS, told_by_content
 from triage.io.readers import display_name, is_hidden_name
 from triage.isolate import IsolatedFailure, run_isolated
@@ -76,6 +77,7 @@ from triage.schema import (
     EXIT_FAIL_ON,
     EXIT_OK,
     EXIT_SOME_INPUTS_FAILED,
+    InputFileError,
     LockHeldError,
     TriageError,
 )
@@ -882,12 +884,15 @@ def _plain_text(text: str) -> bool:
 
 
 def _probe_text(data: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "utf-16", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+    """The text of a file's first bytes as the readers decode it (triage.io.delimited
+    decode_bytes: a byte-order mark, UTF-16 only by its NUL bytes, UTF-8, else the code page
+    that fits its letters); None for a binary file.  Trying UTF-16 without a mark read every
+    cp1252 text of an even length as CJK characters on one line, a header without rows, and
+    held a complete export as unsettled for an hour (review 28)."""
+    try:
+        return decode_bytes("", data)[0]
+    except InputFileError:
+        return None
 
 
 def _listed(folder: Path) -> list[Path]:

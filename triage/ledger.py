@@ -97,6 +97,40 @@ def _unwritable(exc: sqlite3.Error) -> bool:
     return name.startswith(_UNWRITABLE_SQLITE)
 
 
+def _unwritable_message(path: Path, exc: sqlite3.Error) -> str:
+    """Why the surroundings refuse the ledger, in the words of the file system, never SQLite's
+    ("disk I/O error", "attempt to write a readonly database"; review 28): a full disk (SQLite
+    says "disk I/O error" when the journal cannot grow on a full tmpfs, "database or disk is
+    full" when the database cannot), a read-only file or folder, else the error of the
+    device."""
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    folder = path.parent
+    if name.startswith("SQLITE_FULL") or _disk_full(folder):
+        why = "no space left on device: the disk of its folder is full; free space there"
+    elif not os.access(folder, os.W_OK | os.X_OK) or (
+        path.exists() and not os.access(path, os.W_OK)
+    ):
+        why = "the file or its folder is read-only for this user; check the permissions"
+    elif name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")):
+        why = "the file system refuses writing (read-only?); check the mount and the permissions"
+    else:
+        why = "the device reported an error; check the disk, its free space and permissions"
+    return f"cannot write the batch ledger {path}: {why}"
+
+
+# Below this many free bytes the ledger cannot write a page of its journal and its index: the
+# disk is full for it (SQLite then says "disk I/O error" as often as "disk is full").
+_LEDGER_FREE_BYTES: Final = 64 * 1024
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return info.f_bavail * info.f_frsize < _LEDGER_FREE_BYTES
+
+
 @dataclass(frozen=True)
 class Entry:
     sha256: str
@@ -129,10 +163,7 @@ class Ledger:
         except sqlite3.DatabaseError as exc:
             self._db.close()
             if _unwritable(exc):
-                raise LedgerUnwritableError(
-                    f"cannot write the batch ledger {path} ({exc}): check the permissions and "
-                    "the free space of its folder"
-                ) from None
+                raise LedgerUnwritableError(_unwritable_message(path, exc)) from None
             raise LedgerError(
                 f"the batch ledger {path} is damaged ({exc}); move it aside to start a new one "
                 "(files already triaged would then be triaged again)"
@@ -180,10 +211,7 @@ class Ledger:
                 raise
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
-            raise LedgerUnwritableError(
-                f"cannot write the batch ledger {self.path} ({exc}): check the permissions and "
-                "the free space of its folder"
-            ) from None
+            raise LedgerUnwritableError(_unwritable_message(self.path, exc)) from None
 
     def _select(self, where: str = "", params: tuple[str, ...] = ()) -> list[Entry]:
         """The entries the SQL condition ``where`` selects (all without one), oldest first."""
