@@ -1248,13 +1248,22 @@ def _no_prolactin_error(
 def _mapping_hint(headers: Sequence[str]) -> str:
     """What to name in a mapping file: a file with a result column but no test column is a long
     export whose test column was not recognised (Cerner's "Event": review 27), named with
-    ``test``; else the prolactin column."""
+    ``test``; one with a test column but no result column is a long export whose result column
+    was not recognised (an Italian "Esito": review 28), named with ``result``; else the
+    prolactin column."""
     tops = {found[0][0] for h in headers if (found := candidates(h))}
-    if "result" in tops and not tops & {"test", "test_code", "loinc"}:
+    has_test = bool(tops & {"test", "test_code", "loinc"})
+    if "result" in tops and not has_test:
         return (
             "if each row holds one test (a long export), name the column that names the test "
             'in a column mapping file ([columns] test = "<header>"), else the column to triage '
             '([columns] prolactin = "<header>")'
+        )
+    if has_test and "result" not in tops:
+        return (
+            "each row holds one test (a long export: its test column was found), so name the "
+            'column that holds the results in a column mapping file ([columns] result = '
+            '"<header>")'
         )
     return 'name the column to triage in a column mapping file ([columns] prolactin = "<header>")'
 
