@@ -197,21 +197,22 @@ def _context_export(name: str, value: str, unit: str, sex: str) -> str:
     )
 
 
-@pytest.mark.parametrize("name", ["Ormone tireostimolante", *TSH_NAMES[3:6], TSH_NAMES[8]])
-def test_a_raised_tsh_named_in_words_explains_the_rise(tmp_path: Path, name: str) -> None:
-    outcome = run_csv(tmp_path, _context_export(name, "15,2", "mUI/L", "F"))
+@pytest.mark.parametrize(
+    ("name", "value", "unit", "sex", "factor"),
+    [
+        *[(n, "15,2", "mUI/L", "F", "hypothyroidism") for n in [*TSH_NAMES[:6], TSH_NAMES[8]]],
+        *[(n, "4,2", "mg/dL", "M", "renal_impairment") for n in CREATININE_NAMES[:4]],
+    ],
+)
+def test_a_context_test_named_in_words_explains_the_rise(
+    tmp_path: Path, name: str, value: str, unit: str, sex: str, factor: str
+) -> None:
+    """A TSH of 15.2 (primary hypothyroidism) or a creatinine of 4.2 mg/dL (eGFR < 30) beside a
+    48.5 ng/mL prolactin (clinical reference §4)."""
+    outcome = run_csv(tmp_path, _context_export(name, value, unit, sex))
     assert outcome.results is not None
     row = outcome.results.iloc[0]
-    assert "hypothyroidism" in row["factors"], row["factor_evidence"]
-    assert not outcome.rejected, [r.reason_code for r in outcome.rejected]
-
-
-@pytest.mark.parametrize("name", ["Creatininemia", "CREATININEMIA", "Serumcreatinine"])
-def test_a_high_creatinine_named_in_one_word_explains_the_rise(tmp_path: Path, name: str) -> None:
-    outcome = run_csv(tmp_path, _context_export(name, "4,2", "mg/dL", "M"))
-    assert outcome.results is not None
-    row = outcome.results.iloc[0]
-    assert "renal_impairment" in row["factors"], row["factor_evidence"]
+    assert factor in row["factors"], row["factor_evidence"]
     assert not outcome.rejected, [r.reason_code for r in outcome.rejected]
 
 
