@@ -5381,11 +5381,17 @@ def parse_size_mm(cell: object, header_unit: str = "") -> float | None:
 # ------------------------------------------------------------------------------------------------
 # Dates
 # ------------------------------------------------------------------------------------------------
-_TIME = (  # after a space, T, comma or a spaced dash (and "à", "a las", "alle", "um", "om", "at"
-    # before the hour); or a colon (SAS's DATETIME: "01MAR2015:08:30:00").  The hour and minute
-    # apart by ":", ".", "h" or Flemish "u" ("08u30": review 23, fix168)
-    r"(?:(?:(?:\s+-\s+|[ T,]+)(?:(?:à|a\s+las|a\s+la|alle|um|om|at)\s+)?|:(?=\d{1,2}:\d{2}))"
-    r"(?P<H>\d{1,2})[:.hu](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+# The words before a collection time in a date cell, in the six languages: "à" (French), "a
+# las"/"a la" (Spanish), "ore"/"alle ore"/"alle" and "h"/"h." (Italian LIS: "03/11/2026 ore
+# 8:30", "h 08:30"; review 28), "um" (German), "om" (Dutch), "at" (English)
+_BEFORE_HOUR: Final = r"à|a\s+las|a\s+la|alle\s+ore|alle|ore|h\.?|hrs?\.?|um|om|at"
+_TIME = (  # after a space, T, comma or a spaced dash, and a word before the hour (below); or
+    # a colon (SAS's DATETIME: "01MAR2015:08:30:00").  The hour and minute apart by ":", ".",
+    # "h" or Flemish "u" ("08u30": review 23, fix168); after a word before it, the hour may
+    # stand alone ("um 8 Uhr", "ore 8", "à 8h", "om 8 uur": the hour word is cut first)
+    r"(?:(?:(?:\s+-\s+|[ T,]+)(?P<at>(?:" + _BEFORE_HOUR + r")\s+)?|:(?=\d{1,2}:\d{2}))"
+    r"(?P<H>\d{1,2})(?:[:.hu](?P<M>\d{2})|(?(at)(?=\s*(?:[ap]\.?m\.?)?$)|(?!)))"
+    r"(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
 _ISO = re.compile(
@@ -5433,9 +5439,11 @@ _WEEKDAY = re.compile(
     rf"^(?:(?:le|op)\s+(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?|(?:{_WEEKDAY_NAMES})\.?,?\s+)(?=\d)",
     re.IGNORECASE,
 )
-# an hour word after the time ("14:05 h", "14:05 Uhr"), or a Flemish LIS's closing mark
-# ("08u30'")
-_HOUR_WORD = re.compile(r"(?<=\d)\s*(?:(?:h|hrs|uhr|u)\.?|')$", re.IGNORECASE)
+# an hour word after the time ("14:05 h", "14:05 Uhr", "8.30 uur", "8:30 hs", "8:30 horas",
+# "8:30 heures", "8:30 ore"), or a Flemish LIS's closing mark ("08u30'")
+_HOUR_WORD = re.compile(
+    r"(?<=\d)\s*(?:(?:h|hs|hrs|uhr|u|uur|horas|heures|ore)\.?|')$", re.IGNORECASE
+)
 # A time zone's abbreviation after the time, bare or bracketed, as Epic, Cerner and European LIS
 # print on every timestamp ("03/02/2026 08:15 EST", "8:15 AM CST", "02.03.2026 08:15 MEZ",
 # "2026-03-02 08:15:00 UTC", "08:15 (GMT)"; review 27): the wall-clock time is read as written;

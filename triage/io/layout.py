@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from triage.columns import (
+    LONG_MARKERS,
     STRONG_SCORE,
     ColumnMatch,
     RowScore,
@@ -1226,7 +1227,11 @@ def _no_prolactin_error(
             sheet=sheet or None,
             code="no_prolactin_column",
         )
-    turned = _transposed_fields(book, sheet)
+    fields = _header_fields(headers)
+    # a long export's test column also names fields down its rows ("Prolattina", "TSH"): no
+    # transposed table when the header row names a test column and another field
+    long_header = bool(fields & set(LONG_MARKERS)) and bool(fields - set(LONG_MARKERS))
+    turned = [] if long_header else _transposed_fields(book, sheet)
     if turned:
         return InputFileError(
             file,
@@ -1239,22 +1244,35 @@ def _no_prolactin_error(
         )
     return InputFileError(
         file,
-        f"no prolactin column found ({seen}){hint}{broken}; {_mapping_hint(headers)}",
+        f"no prolactin column found ({seen}){hint}{broken}; {_mapping_hint(fields)}",
         sheet=sheet or None,
         code="no_prolactin_column",
     )
 
 
-def _mapping_hint(headers: Sequence[str]) -> str:
+def _header_fields(headers: Sequence[str]) -> set[str]:
+    """The field each header of a row names best (headers naming none left out)."""
+    return {found[0][0] for h in headers if (found := candidates(h))}
+
+
+def _mapping_hint(tops: set[str]) -> str:
     """What to name in a mapping file: a file with a result column but no test column is a long
     export whose test column was not recognised (Cerner's "Event": review 27), named with
-    ``test``; else the prolactin column."""
-    tops = {found[0][0] for h in headers if (found := candidates(h))}
-    if "result" in tops and not tops & {"test", "test_code", "loinc"}:
+    ``test``; one with a test column but no result column is a long export whose result column
+    was not recognised (an Italian "Esito": review 28), named with ``result``; else the
+    prolactin column.  ``tops``: the fields the header row names (_header_fields)."""
+    has_test = bool(tops & set(LONG_MARKERS))
+    if "result" in tops and not has_test:
         return (
             "if each row holds one test (a long export), name the column that names the test "
             'in a column mapping file ([columns] test = "<header>"), else the column to triage '
             '([columns] prolactin = "<header>")'
+        )
+    if has_test and "result" not in tops:
+        return (
+            "each row holds one test (a long export: its test column was found), so name the "
+            "column that holds the results in a column mapping file ([columns] result = "
+            '"<header>")'
         )
     return 'name the column to triage in a column mapping file ([columns] prolactin = "<header>")'
 
