@@ -53,6 +53,10 @@ _ITEM_END = re.compile(r"[;\n|]")  # the end of a list item (cues' item_exclude,
 # The [exclude_sets] list of a finding asked about, not found: a cue naming it also reads
 # cues.toml [questions] (a trailing "?", a question's label opening the item).
 QUERIED_SET = "queried"
+# The [exclude_sets] list of a finding gone by now ("diplopia resolved"): a cue naming it also
+# reads cues.toml [resolved_after], its resolution in the clause after a comma ("diplopia,
+# resolved", "dubbelzien, inmiddels hersteld").
+RESOLVED_SET = "resolved"
 _SIZE_PART_END = re.compile(r"[;()\[\]\n]|,(?!\d)")  # the parts of a note that date a size
 _BRACKETED_YEAR = re.compile(r"\s*\(\s*(?:19|20)\d\d\s*\)")  # "28 mm (2019)"
 YEAR_IN_NOTE: Final = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")  # a year in a note
@@ -170,6 +174,12 @@ class _Cue:
     # (CueBook._asked); a trailing "?" right after it cancels it too ([questions] after)
     asked: re.Pattern[str] | None = None
     item_asked: re.Pattern[str] | None = None
+    # a cue naming the `resolved` set: its words in the clause, but for those of the cue's own
+    # ("zicht links plots verdwenen" is a loss of sight), cancel it, and so does its resolution
+    # opening the clause after a comma (cues.toml [resolved_after]: "diplopia, resolved",
+    # "Doppelbilder, inzwischen abgeklungen")
+    resolved: re.Pattern[str] | None = None
+    resolved_after: re.Pattern[str] | None = None
 
 
 class CueBook:
@@ -255,6 +265,10 @@ class CueBook:
             source,
             "questions.ends",
         )
+        # a resolution after a comma, read by the cues naming `resolved` ([resolved_after])
+        resolved_after = spec.get("resolved_after", {})
+        self._resolved_opens = str(resolved_after.get("opens", ""))
+        self._resolved_ends = [str(resolved_after["ends"])] if "ends" in resolved_after else []
         cue_specs = require_table(spec, "cues", source)
         self._cues = tuple(
             self._build_cue(name, body, cue_specs) for name, body in cue_specs.items()
@@ -491,9 +505,15 @@ class CueBook:
         # a question opening the clause ("?", "V.a.") or the item ("Fragestellung: ..."), read
         # as far as its doubt reaches (CueBook._asked)
         asked = shared[QUERIED_SET] if QUERIED_SET in body.get("exclude_sets", []) else []
+        resolved = shared[RESOLVED_SET] if RESOLVED_SET in body.get("exclude_sets", []) else []
         item_asked = self._question_items if asked else []
         item_context = [p for n in body.get("item_context_sets", []) for p in shared[n]]
-        excludes = [p for n in body.get("exclude_sets", []) if n != QUERIED_SET for p in shared[n]]
+        excludes = [
+            p
+            for n in body.get("exclude_sets", [])
+            if n not in (QUERIED_SET, RESOLVED_SET)
+            for p in shared[n]
+        ]
         excludes += [str(p) for p in body.get("exclude", [])]
         contextual = [str(p) for p in body.get("needs_context", [])]
         context = [str(p) for p in body.get("context", [])]
@@ -517,7 +537,19 @@ class CueBook:
             item_context=_compile(item_context, self.source, name) if item_context else None,
             asked=_compile(asked, self.source, name) if asked else None,
             item_asked=_compile(item_asked, self.source, name) if item_asked else None,
+            resolved=_compile(resolved, self.source, name) if resolved else None,
+            resolved_after=self._resolved_after_pattern(resolved, name),
         )
+
+    def _resolved_after_pattern(self, resolved: Sequence[str], name: str) -> re.Pattern[str] | None:
+        """The resolution words of the `resolved` set, or cues.toml [resolved_after] `ends`,
+        after its `opens` (a few adverbs and auxiliaries: "now", "inzwischen", "has",
+        "inmiddels"), matched at the start of the clause after a comma (compiled through the
+        vocabulary cache: one regex for every cue naming the set)."""
+        if not resolved or not self._resolved_opens:
+            return None
+        words = "|".join(f"(?:{p})" for p in (*resolved, *self._resolved_ends))
+        return _compile([f"(?:{self._resolved_opens})(?:{words})"], self.source, name)
 
     def _build_combined(self, name: str, body: Mapping[str, Any], known: set[str]) -> _Combined:
         groups = tuple(tuple(str(n) for n in group) for group in body.get("all_of", []))
@@ -613,6 +645,8 @@ class CueBook:
             clause_start, clause = _clause(text, start, end, self._clause_split)
             if cue.exclude is not None and cue.exclude.search(clause):
                 continue
+            if cue.resolved is not None and _resolved(cue, text, clause_start, clause, start, end):
+                continue  # gone by now: "diplopia resolved", "diplopia, resolved"
             if cue.asked is not None and self._asked(cue.asked, clause, start - clause_start):
                 continue  # asked about, not found: "?visual field loss", "V.a. Doppelbilder"
             if need_context and (cue.context is None or not cue.context.search(clause)):
@@ -736,6 +770,25 @@ class CueBook:
         half = max((self.quote_max_chars - len(words)) // 2, 0)
         begin = max(at - half, 0)
         return "…" + clause[begin : begin + self.quote_max_chars].strip() + "…"
+
+
+def _resolved(cue: _Cue, text: str, clause_start: int, clause: str, start: int, end: int) -> bool:
+    """The cue's finding text[start:end] is written as gone by now: the `resolved` words in its
+    clause but inside its own words ("zicht links plots verdwenen" is a loss of sight, its
+    "verdwenen" no resolution of it), or opening the clause after its comma ("diplopia,
+    resolved", cues.toml [resolved_after])."""
+    assert cue.resolved is not None
+    if any(
+        found.start() + clause_start < start or found.end() + clause_start > end
+        for found in cue.resolved.finditer(clause)
+    ):
+        return True
+    clause_end = clause_start + len(clause)
+    return (
+        cue.resolved_after is not None
+        and text.startswith(",", clause_end)
+        and cue.resolved_after.match(text, clause_end + 1) is not None
+    )
 
 
 def list_item(text: str, start: int, end: int) -> str:
