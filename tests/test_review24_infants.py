@@ -157,7 +157,7 @@ def test_a_drugs_adult_reach_is_taken_above_an_infants_limit(tmp_path: Path) -> 
     lines = [
         "D1;M;8 mois;130;ng/mL;Motilium 0,25 mg/kg x 3/j",
         "D2;F;6 Monate;125;ng/mL;Paspertin Tropfen 0,1 mg/kg",
-        "D3;M;5 mesi;120;ng/mL;Peridon sosp.",
+        "D3;M;5 mesi;120;ng/mL;Peridon sosp. orale",
         "D4;F;7 months;128;ng/mL;metoclopramide 0.1 mg/kg",
         "A1;F;30 ans;130;ng/mL;Motilium 10 mg x3/j",
     ]

@@ -21,40 +21,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from pipeline_helpers import csv_quoted, triage_lines
-
-HEADER = "patient_id,sex,age_years,prolactin,prolactin_unit,medications,comments,collected_at"
-SAMPLE = "2026-11-04 08:00"
-
-
-def _row(tmp_path: Path, meds: str, notes: str = "") -> pd.Series:
-    line = f"P1,F,40,85,ng/mL,{csv_quoted(meds)},{csv_quoted(notes)},{SAMPLE}"
-    return triage_lines(tmp_path, HEADER, [line]).loc["P1"]
-
-
-def _codes(row: pd.Series, column: str) -> list[str]:
-    return [item["code"] for item in row[column]]
-
-
-def _drug_factors(row: pd.Series) -> list[str]:
-    return [code for code in _codes(row, "factor_details") if code.startswith("medication:")]
-
-
-def _assert_not_current(row: pd.Series, cell: str) -> None:
-    """A drug stopped beyond the washout: unexplained, seen soon, screened and imaged."""
-    steps = _codes(row, "suggestion_details")
-    assert not _drug_factors(row), (cell, row["factor_evidence"])
-    assert "unexplained" in _codes(row, "factor_details"), (cell, row["factor_evidence"])
-    assert row["priority"] == "soon", (cell, row["priority"])
-    assert "macroprolactin_screen" in steps, (cell, steps)
-
-
-def _assert_still_acting(row: pd.Series, cell: str) -> None:
-    """A drug stopped or paused within the washout: still a likely factor."""
-    assert _drug_factors(row), (cell, row["factor_evidence"])
-    assert "within the 3-day washout" in row["factor_evidence"], (cell, row["factor_evidence"])
+from drug_stop_helpers import assert_not_current as _assert_not_current
+from drug_stop_helpers import assert_still_acting as _assert_still_acting
+from drug_stop_helpers import drug_factors as _drug_factors
+from drug_stop_helpers import stop_row as _row
 
 
 @pytest.mark.parametrize(

@@ -4319,9 +4319,15 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
     day = "|".join(sorted(relative, key=len, reverse=True))
     # a day word may follow a `since` word: "abgesetzt seit gestern", "arrêté depuis hier"
     since_day = "|".join(stopped["since"])
+    # the day counted from the sample's ("à J-2", "D0") and French days as "j" ("il y a 2 j")
+    marks = "|".join(stopped["day_marks"])
+    openers = "|".join(stopped["day_mark_openers"])
+    j_after = "|".join(stopped["j_days_after"])
     time = (
         rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b"
-        rf"|(?:(?:{since_day})\s+)?(?P<day>{day})\b|{_last_period()})"
+        rf"|(?:(?:{since_day})\s+)?(?P<day>{day})\b|{_last_period()}"
+        rf"|(?:(?:{openers})\s+)?(?:{marks})\s*(?:(?P<zero>0)|[-\u2212\u2013]\s*(?P<offset>\d{{1,3}}))(?!\w)"
+        rf"|(?:{j_after})\s+(?P<jdays>\d{{1,3}})\s*j\.?(?![^\W\d_]))"
     )
     # "abgesetzt seit 2 Tagen", "off risperidone for 2 days": how long the stop has lasted
     since = rf"(?:{'|'.join(stopped['since'])})\s+{_time_span(3)}"
@@ -4405,6 +4411,11 @@ def stopped_days(text: str) -> float | None:
     if found.group("day"):
         word = found.group("day")
         return next(days for key, days in relative.items() if re.fullmatch(key, word))
+    counted = found.group("offset") or found.group("jdays")
+    if counted:  # "à J-2", "il y a 2 j"
+        return float(counted)
+    if found.group("zero"):  # "à J0": the sample's own day
+        return 0.0
     return _span_days(found)
 
 

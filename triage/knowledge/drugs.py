@@ -215,7 +215,8 @@ _NOT_AN_ABBREVIATION: Final = "".join(
 _GREATER_ARROW: Final = r"(?<![<>=\-])>>?(?![=>]|\s*[\d.,])"
 # Clause ends: punctuation, new lines, and words that start a new statement.
 # "instead" and "invece" end a clause unless they open "instead of"/"invece di", which replaces
-# the drug after them (_INSTEAD_OF) within one clause.
+# the drug after them (_INSTEAD_OF) within one clause; Spanish "después" (then) unless it opens
+# "después de" (after: "inicia Risperdal después de la analítica", _AFTER_SAMPLE).
 # The dot of a day written German-style before its month and year ("bis 1. August 2026",
 # "abgesetzt am 3. Okt. 2026"): no clause end.
 _DAY_DOT: Final = (
@@ -235,8 +236,8 @@ _YEARLESS_DAY_DOT: Final = (
 _CLAUSE_END: Final = compile_vocabulary(
     rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)(?!{_COLON_BEFORE_DATE})|"
     rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}{_DAY_DOT}{_YEARLESS_DAY_DOT}|"
-    rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)){_NOT_LETTER_AFTER}|"
-    + _word_set_pattern(_words("clause_end"))
+    rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)|despues(?!\s+de\b))"
+    rf"{_NOT_LETTER_AFTER}|" + _word_set_pattern(_words("clause_end"))
 )  # matched in lower-cased text (see _negations), faster than re.IGNORECASE
 # Words that join two drugs of one statement; a negation carries over them.
 _CONNECTOR: Final = compile_vocabulary(r"&|" + _word_set_pattern(_words("connector")))
@@ -2022,6 +2023,9 @@ def _negations(
                 # the last dose written before the drug, its time after it
                 or _ended_after_last_dose(pre_part, text[end:own_end], lasts, drug)
                 or _started_after_sample(text[end:own_end])
+                # "tras la analítica se prescribe Haloperidol": its start after the sample
+                # written before it
+                or _AFTER_SAMPLE.search(pre_part) is not None
                 # "(Acute) Issued: 03-Jan-2025": an issue date may stand past a colon
                 or _issue_lapsed(text[end : _item_end(text, end, next_start)], lasts, drug)
                 or (
@@ -2375,12 +2379,13 @@ def _start_from(found: re.Match[str], sample: date) -> date | None:
 
 
 # Written as started after the sample ("started after this sample", "nach der Blutentnahme
-# begonnen", "débuté après le prélèvement", "iniciado después de la extracción").
+# begonnen", "débuté après le prélèvement", "iniciado después de la extracción", "tras la
+# analítica se prescribe Haloperidol"): drugs.toml [patterns] after_sample_word, its article and
+# after_sample, in the folded, lower-cased text.
 _AFTER_SAMPLE: Final = compile_vocabulary(
-    r"\b(?:after|nach|apr[èe]s|despu[ée]s\s+de|dopo|na)\s+(?:this|the|der|dem|le|la|el|il|lo|de|"
-    r"het|ce)?\s*(?:sample|blood\s+test|blood\s+draw|test|Blutentnahme|Abnahme|Probe|"
-    r"pr[ée]l[èe]vement|extracci[oó]n|muestra|prelievo|campione|afname|bloedafname)\b",
-    re.IGNORECASE,
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('after_sample_word')})\s+"
+    rf"(?:(?:{_pattern_alternatives('after_sample_article')})\s*)?"
+    rf"(?:{_pattern_alternatives('after_sample')}){_NOT_LETTER_AFTER}"
 )
 
 
@@ -2406,7 +2411,8 @@ def _started_after_sample(after: str) -> bool:
 def reads_a_date(text: str) -> bool:
     """Whether reading a medication text depends on the sample's date: it writes a date
     (values.writes_a_date), or a month's name that dates a stop ("stopped in October":
-    values.stopped_month) or a start after a word for "from" ("ab Dezember": _STARTS_FROM).  A
+    values.stopped_month; "arrêté le 30 novembre": _STOPPED_ON) or a start after a word for
+    "from" ("ab Dezember": _STARTS_FROM).  A
     month's name alone ("may cause", "2 weeks ago") does not, so such texts stay shared between
     samples."""
     if writes_a_date(text):
@@ -2414,7 +2420,11 @@ def reads_a_date(text: str) -> bool:
     plain = normalise_word(text)
     if month_name_regex().search(plain) is None:
         return False
-    return stopped_month(text) is not None or _STARTS_FROM.search(plain) is not None
+    return (
+        stopped_month(text) is not None
+        or _STARTS_FROM.search(plain) is not None
+        or _STOPPED_ON.search(_fold(text)) is not None  # "arrêté le 30 novembre"
+    )
 
 
 def not_yet_started(text: str, end: int, as_of: tuple[int, int, int] | None) -> bool:
@@ -3005,9 +3015,29 @@ _STOPPED_ON: Final = compile_vocabulary(
     + r"(?:"
     + _WRITTEN_DATE
     + r"|(?P<yday>\d{1,2})\.(?P<ymonth>\d{1,2})\.(?!\d)"
-    + r"|(?P<sday>\d{1,2})/(?P<smonth>\d{1,2})(?![\d/.,])(?!\s*[^\W\d_]))",
+    + r"|(?P<sday>\d{1,2})/(?P<smonth>\d{1,2})(?![\d/.,])(?!\s*[^\W\d_])"
+    # review 28: a two-digit year ("arrêté le 30/11/26", "abgesetzt am 02.11.26"), and a day with
+    # its month's name, its year or none ("arrêté le 30 novembre", "am 2. November 2026",
+    # "suspendido el 2 de noviembre", "sospeso il 2 novembre", "stopped on 2 November")
+    + r"|(?P<tday>\d{1,2})(?P<tmark>[./-])(?P<tmonth>\d{1,2})[./-](?P<tyear>\d\d)(?![\d./-])"
+    + r"|(?P<nday>\d{1,2})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+|of\s+)?"
+    + month_name_pattern("nmonth")
+    + r"(?:\s*(?:de\s+|del\s+)?(?P<nyear>(?:19|20)\d\d)(?!\d))?)",
     re.IGNORECASE,
 )
+_CENTURY: Final = 100  # a two-digit year is of this century, unless that is after the sample's
+
+
+def _stopped_on(item: str) -> re.Match[str] | None:
+    """The stop date _STOPPED_ON finds in a medication-list item, its no-longer phrase or stop
+    abbreviation read as the stop word ("Plasil sosp. il 02/11/2026", "sosp.to il 02/11/2026":
+    _no_longer_as_stop)."""
+    folded = _fold(item)
+    found = _STOPPED_ON.search(folded)
+    if found is None:
+        as_stop = _no_longer_as_stop(folded.lower())
+        found = _STOPPED_ON.search(as_stop) if as_stop != folded.lower() else None
+    return found
 
 
 def stop_days(item: str) -> float | None:
@@ -3025,12 +3055,41 @@ def stop_days(item: str) -> float | None:
     if days is not None:
         return days
     now = _AS_OF.get()
-    found = _STOPPED_ON.search(_fold(item))
+    found = _stopped_on(item)
     if now is None or found is None:
         return None
-    yearless = found.group("yday") is not None or found.group("sday") is not None
-    stopped = _yearless(found, date(*now)) if yearless else _date_of(found)
+    stopped = _stop_date(found, date(*now))
     return None if stopped is None else float((date(*now) - stopped).days)
+
+
+def _stop_date(found: re.Match[str], sample: date) -> date | None:
+    """The day a _STOPPED_ON match writes: a whole date, a day and month without a year (the
+    latest not after the sample: _yearless), with a two-digit year (of the sample's century, or
+    the one before when that year is after the sample's), or with its month's name."""
+    if found.group("yday") is not None or found.group("sday") is not None:
+        return _yearless(found, sample)
+    if found.group("tday") is not None:
+        day, month = written_day_month(
+            int(found.group("tday")), int(found.group("tmonth")), found.group("tmark")
+        )
+        year = sample.year - sample.year % _CENTURY + int(found.group("tyear"))
+        year -= _CENTURY if year > sample.year else 0
+        return _day_or_none(year, month, day)
+    if found.group("nday") is not None:
+        named = month_of_name(found.group("nmonth"))
+        if named is None:
+            return None
+        if found.group("nyear") is None:
+            return _nearest_before(sample, named, int(found.group("nday")))
+        return _day_or_none(int(found.group("nyear")), named, int(found.group("nday")))
+    return _date_of(found)
+
+
+def _day_or_none(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def stop_span(item: str) -> tuple[float, float | None] | None:
@@ -3095,7 +3154,7 @@ def _names_stop_time(item: str, _dayfirst: bool) -> bool:
     or an end that it would read with one."""
     return (
         _stop_span_at(item, None, _dayfirst) is not None
-        or _STOPPED_ON.search(_fold(item)) is not None
+        or _stopped_on(item) is not None
         or written_end(item) is not None
         or stopped_month(item) is not None
         or stopped_year(item) is not None
@@ -3120,6 +3179,12 @@ def _yearless(found: re.Match[str], sample: date) -> date | None:
         day, month = int(found.group("yday")), int(found.group("ymonth"))
     else:  # "12/10": in the run's order
         day, month = written_day_month(int(found.group("sday")), int(found.group("smonth")), "/")
+    return _nearest_before(sample, month, day)
+
+
+def _nearest_before(sample: date, month: int, day: int) -> date | None:
+    """A day and month in the sample's year, or the year before when that day would fall after
+    the sample (None: no such day)."""
     for year in (sample.year, sample.year - 1):
         try:
             when = date(year, month, day)
