@@ -608,7 +608,8 @@ def _liver(
     none = got.having("liver", "none")
     # a chronic liver disease that may be cirrhosis, unless the row says it is not ("hépatopathie
     # chronique sans cirrhose") or that the graft replaced it
-    chronic = [] if graft or got.having("liver", "not_cirrhosis") else got.having("liver", "chronic")
+    denied = got.having("liver", "not_cirrhosis")
+    chronic = [] if graft or denied else got.having("liver", "chronic")
     suspected = got.having("liver", "cirrhosis_suspected")
     severe = got.having("liver_severe", "encephalopathy", "advanced")
     letters = [f.value for f in got.values("child_pugh")]
