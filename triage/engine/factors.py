@@ -1134,11 +1134,19 @@ def _treat_and_repeat(ctx: RowContext, likely: bool) -> str:
 @factor_rule("liver_cirrhosis")
 def liver(ctx: RowContext) -> list[Finding]:
     """Cirrhosis only (fatty liver, hepatitis without cirrhosis: no factor); a cirrhosis that is
-    only suspected ("sospetta cirrosi? da confermare") is at most a possible cause."""
+    only suspected ("sospetta cirrosi? da confermare"), or a chronic liver disease that does not
+    say whether it is one ("hépatopathie chronique", "alcoholic liver disease"), is at most a
+    possible cause."""
     rule = "liver_cirrhosis"
     patient = ctx.patient
     if patient.liver == "suspected":
         text = f"{patient.said('liver')}; cirrhosis suspected, not confirmed: assess liver function"
+        return [Finding("liver_cirrhosis", POSSIBLE, text, rule)]
+    if patient.liver == "chronic":
+        text = (
+            f"{patient.said('liver')}; a chronic liver disease raises prolactin once it is "
+            "cirrhosis, which is not stated: assess for cirrhosis (liver function, history)"
+        )
         return [Finding("liver_cirrhosis", POSSIBLE, text, rule)]
     if patient.liver != "cirrhosis":
         return []

@@ -111,7 +111,9 @@ class PatientState:
     # acute kidney injury, or renal replacement started for it, written (states.toml
     # acute_kidney_injury): no steady state, so no CKD eGFR from its creatinine
     kidney_acute: bool = False
-    liver: str = ""  # cirrhosis | suspected (cirrhosis doubted) | other | none | ""
+    # cirrhosis | suspected (cirrhosis doubted) | chronic (a chronic liver disease, cirrhosis not
+    # written) | other | none | ""
+    liver: str = ""
     child_pugh: str = ""
     liver_severity: str = ""  # encephalopathy | advanced (decompensated, Child-Pugh C) | ""
     labs: tuple[Fact, ...] = ()  # lab numbers written in notes ("eGFR 14"), field "lab:<name>"
@@ -604,6 +606,10 @@ def _liver(
     )
     other = got.having("liver", "other", "disease", "not_cirrhosis") or graft
     none = got.having("liver", "none")
+    # a chronic liver disease that may be cirrhosis, unless the row says it is not ("hépatopathie
+    # chronique sans cirrhose") or that the graft replaced it
+    denied = got.having("liver", "not_cirrhosis")
+    chronic = [] if graft or denied else got.having("liver", "chronic")
     suspected = got.having("liver", "cirrhosis_suspected")
     severe = got.having("liver_severe", "encephalopathy", "advanced")
     letters = [f.value for f in got.values("child_pugh")]
@@ -620,6 +626,9 @@ def _liver(
     elif suspected and not none:
         liver = "suspected"  # a doubt: at most a possible cause, to be settled by the work-up
         evidence.extend(("liver", f) for f in suspected)
+    elif chronic and not none:
+        liver = "chronic"  # as a doubt: at most a possible cause, cirrhosis to be assessed
+        evidence.extend(("liver", f) for f in chronic)
     elif other:
         liver = "other"
         evidence.extend(("liver", f) for f in other)

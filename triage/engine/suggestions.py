@@ -1123,7 +1123,7 @@ def check_liver(s: Situation) -> str | None:
     # a liver history stated in a note ("Zirrhose ausgeschlossen", "steatosis hepatis", "chronic
     # hepatitis C no cirrhosis", "cirrhosis? awaiting FibroScan"): given (clinical-reference §4),
     # as the same words in the liver column are
-    if ctx.patient.liver in ("other", "suspected"):
+    if ctx.patient.liver in ("other", "suspected", "chronic"):
         said = ctx.patient.said("liver")
         if said:
             return f"{said}: assess for cirrhosis (liver function, history)"
