@@ -15,8 +15,8 @@ without).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from triage.schema import MEMO_ENTRIES_KEPT
 
@@ -36,6 +36,22 @@ def cache_of(name: str, owner: object, *, limit: int = MEMO_ENTRIES_KEPT) -> dic
     if found is None or found[0] is not owner or len(found[1]) >= limit:
         found = _OWNED[key] = (owner, {})
     return found[1]
+
+
+_T = TypeVar("_T")
+
+
+def memo_by_text(func: Callable[[str], _T], cache: dict[Hashable, Any]) -> Callable[[str], _T]:
+    """``func`` of a text, computed once per distinct text in ``cache`` (a ``cache_of``)."""
+
+    def cached(text: str) -> _T:
+        try:
+            return cache[text]  # type: ignore[no-any-return]
+        except KeyError:
+            value = cache[text] = func(text)
+            return value
+
+    return cached
 
 
 def clear() -> None:

@@ -735,6 +735,8 @@ def read_states(
         None if pd.isna(d) else pd.Timestamp(d).date() for d in stamps.to_numpy()[first].tolist()
     ]
     states: list[PatientState] = []
+    # writes_a_state_date, once per distinct text (a note recurs under many keys)
+    dates_text = memo.memo_by_text(writes_a_state_date, memo.cache_of("state_dates", vocab))
     # The states of earlier chunks, by exactly what `combine` is given (memo.py).
     known = memo.cache_of("states", vocab)
     for i in range(len(first)):
@@ -757,9 +759,7 @@ def read_states(
         )
         sample = sample_dates[i]
         # a year, or "until" a month ("BF until Jan"), is read against the sample's date
-        dated = (
-            sample if any(isinstance(v, str) and writes_a_state_date(v) for _, v in said) else None
-        )
+        dated = sample if any(isinstance(v, str) and dates_text(v) for _, v in said) else None
         # dates read in the run's order, with the run's thresholds
         given = (tuple(said), row, dated, text_dayfirst(), id(limits), minors[i])
         state = known.get(given)

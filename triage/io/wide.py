@@ -3001,6 +3001,16 @@ class _Builder:
         born = named & ~np.isnat(birth)
         if born.sum() < len((0, 1)):
             return
+        # Only a birth date on its own row's collection day, or after the file's earliest
+        # sample, can be after its patient's earliest one: most files have none (births are
+        # years before any sample) and skip the per-patient grouping below.
+        dated = collected[~np.isnat(collected)]
+        own_day = birth.astype("datetime64[D]") == collected.astype("datetime64[D]")
+        maybe = born & own_day
+        if len(dated):
+            maybe |= born & (birth > dated.min())
+        if not maybe.any():
+            return
         keys = patient.where(named, None)
         days = pd.Series(birth.astype("datetime64[D]"))
         disagree = days.where(born).groupby(keys).transform("nunique").to_numpy() > 1

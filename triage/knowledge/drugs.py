@@ -1650,11 +1650,32 @@ def _a_hormone_level(text: str, start: int, end: int) -> bool:
     )
 
 
-@lru_cache(maxsize=8)
+_MATCHERS_KEPT: Final = 8  # lexicons (run's, tests', a --drugs file's) whose matchers are kept
+
+# The matchers of the lexicon tuples asked for lately, by the tuple's identity (each kept with
+# its tuple, so that no other takes its id): the rules ask per decision, and hashing a whole
+# lexicon (a tuple of ~160 drugs) for the value-keyed cache below each time costs more than the
+# rule (a bounded dict: emptied when full).
+_MATCHER_OF: dict[tuple[int, bool, bool], tuple[tuple[Drug, ...], DrugMatcher]] = {}
+
+
 def drug_matcher(
     drugs: tuple[Drug, ...], *, abbreviations: bool = True, labelled: bool = False
 ) -> DrugMatcher:
     """A shared matcher for a lexicon (built once: compiling the regex takes a few ms)."""
+    key = (id(drugs), abbreviations, labelled)
+    found = _MATCHER_OF.get(key)
+    if found is not None and found[0] is drugs:
+        return found[1]
+    matcher = _drug_matcher(drugs, abbreviations, labelled)
+    if len(_MATCHER_OF) >= _MATCHERS_KEPT:
+        _MATCHER_OF.clear()
+    _MATCHER_OF[key] = (drugs, matcher)
+    return matcher
+
+
+@lru_cache(maxsize=_MATCHERS_KEPT)
+def _drug_matcher(drugs: tuple[Drug, ...], abbreviations: bool, labelled: bool) -> DrugMatcher:
     return DrugMatcher(drugs, abbreviations=abbreviations, labelled=labelled)
 
 
