@@ -1164,7 +1164,6 @@ def test_no_free_text_warning_for_names_codes_dates_or_single_words(cells: list[
         (["Codice", "Sesso", "PRL"], ["RSSMRA80A01H501U", "BNCNNA85B41F205X"], "Codice"),
         (["Codice", "Sesso", "PRL"], ["Rossi Maria", "Bianchi Anna", "Verdi Luca"], None),
         (["Codice", "Sesso", "PRL"], ["Prolattina", "TSH", "FT4"], None),
-        (["ID", "Sex", "Prolactin"], ["Maria Rossi", "Anna Bianchi"], "ID"),  # strong: kept
     ],
 )
 def test_weak_patient_id_headers_need_codes(
@@ -1174,6 +1173,15 @@ def test_weak_patient_id_headers_need_codes(
     assert match.mapping().get("patient_id") == expected
     if expected is None:
         assert any(f"column {headers[0]!r} not used as patient_id" in w for w in match.warnings)
+
+
+def test_strong_id_header_of_names_is_the_name() -> None:
+    # a column of names is a name under any header (review 28; before, kept as the id)
+    match = recognise_columns(
+        ["ID", "Sex", "Prolactin"], samples={0: ["Maria Rossi", "Anna Bianchi"]}
+    )
+    assert "patient_id" not in match.fields
+    assert match.mapping()["patient_name"] == "ID"
 
 
 def test_patient_column_of_names_beside_a_name_column_is_no_id() -> None:

@@ -845,6 +845,9 @@ class ValueCheck:
     codes: frozenset[str] = frozenset()
     # under a header naming the field strongly, one fitting value keeps the column
     strong_one: bool = False
+    # under a header naming the field strongly (``weak_only``), a column whose counted values
+    # are all of this kind, without a digit, is still refused: a patient id column of names
+    strong_not: str = ""
 
 
 @cache
@@ -866,6 +869,7 @@ def value_checks() -> dict[str, ValueCheck]:
             weak_only=bool(data.get("weak_only", False)),
             codes=frozenset(str(c) for c in data.get("codes", ())),
             strong_one=bool(data.get("strong_one", False)),
+            strong_not=str(data.get("strong_not", "")),
         )
     return checks
 
@@ -1404,7 +1408,7 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
         spec = field_specs().get(name)
         strong = spec is None or score(parse_header(header), spec) >= STRONG_SCORE
         if strong and check.weak_only:
-            return None
+            return _strong_header_refused(check, cells)
         if strong and any(VALUE_CHECKS[check.kind](c) for c in cells if _counted(c, check.kind)):
             return None  # strong_one: a known value keeps it; the unknown ones are warned of
     found = value_fit(name, cells, header)
@@ -1447,6 +1451,19 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
             listed = ", ".join(repr(u) for u in unknown[:4])
             return f"its values are not {check.expects}: {listed} not recognised"
     return f"its values are not {check.expects}"
+
+
+def _strong_header_refused(check: ValueCheck, cells: Sequence[object]) -> str | None:
+    """Why a column under a header naming the field strongly still cannot hold it: every counted
+    value is of the kind ``strong_not`` names, with no digit ("Paciente" = "José Rojas Soto": a
+    name, never an id, whatever its header; two people of one name were one patient), or None."""
+    kind = check.strong_not
+    counted = [c for c in cells if _counted(c, kind)] if kind else []
+    if not counted or not all(
+        VALUE_CHECKS[kind](c) and not any(ch.isdigit() for ch in cell_text(c)) for c in counted
+    ):
+        return None
+    return f"its values are {kind}s, not {check.expects}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1616,6 +1633,25 @@ def _prefer_a_varying_id(
                 f"column {match.headers[col]!r} holds one value on every row (a study or site, "
                 f"not a patient): {match.headers[other]!r} is read as the patient id"
             )
+            return
+
+
+def _names_under_an_id_header(
+    match: ColumnMatch, taken: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """A column under a patient-id header that holds names (``_strong_header_refused``: "ID",
+    "Paciente" = "José Rojas Soto") is the patient's name when no other column gives it: a
+    column of names is a name, never an id, and never dropped either."""
+    check = value_checks()["patient_id"]
+    if "patient_name" in match.fields or samples is None:
+        return
+    for col, text in enumerate(match.headers):
+        if col in taken or not text:
+            continue
+        named = dict(candidates(text)).get("patient_id", 0.0) >= STRONG_SCORE
+        if named and _strong_header_refused(check, samples.get(col, ())):
+            match.fields["patient_name"] = col
+            taken.add(col)
             return
 
 
@@ -1848,6 +1884,8 @@ def recognise_columns(
         _two_date_columns(match, taken_cols, losers, samples)
     if "patient_id" not in (forced or {}):
         _prefer_a_varying_id(match, losers, samples)
+    if "patient_name" not in (forced or {}):
+        _names_under_an_id_header(match, taken_cols, samples)
     if not {"specimen_id", "reference_range"} & set(forced or {}):
         _interval_under_a_number_header(match, samples)
     if "collected_at" not in (forced or {}):

@@ -2735,6 +2735,41 @@ def _join_name_parts(columns: dict[str, np.ndarray]) -> set[str]:
     return {"given_name", "patient_name"}
 
 
+def _scope_ids_by_site(columns: dict[str, np.ndarray], match: ColumnMatch) -> tuple[set[str], str]:
+    """A subject number beside its study site's column (``site``: "SITEID", "Centre") becomes
+    "SITE-SUBJECT" (in place), as CDISC's USUBJID is: subject 003 of two sites is two patients.
+    An id that already holds its site as one of its parts ("0012-003", a USUBJID) stays as
+    written.  Returns the rebuilt columns and the warning that says so (or "")."""
+    site = columns.pop("site", None)
+    ids = columns.get("patient_id")
+    if site is None or ids is None:
+        return ({"site"} if site is not None else set()), ""
+    scoped = np.array(
+        [_site_subject(s, i) for s, i in zip(site.tolist(), ids.tolist(), strict=True)],
+        dtype=object,
+    )
+    changed = sum(1 for a, b in zip(scoped.tolist(), ids.tolist(), strict=True) if a is not b)
+    columns["patient_id"] = scoped
+    if not changed:
+        return {"site"}, ""
+    return {"site", "patient_id"}, (
+        f"the patient id {match.header_of('patient_id')!r} is numbered within the site "
+        f"{match.header_of('site')!r}: {changed} row(s) read as site-subject (as a USUBJID), "
+        "so that the same subject number at two sites is two patients"
+    )
+
+
+def _site_subject(site: object, subject: object) -> object:
+    site_text = "" if is_empty_value(site) else cell_text(site).strip()
+    subject_text = "" if is_empty_value(subject) else cell_text(subject).strip()
+    if not site_text or not subject_text:
+        return subject
+    parts = {p.lstrip("0") for p in re.split(r"[^0-9A-Za-z]+", subject_text.casefold())}
+    if site_text.casefold().lstrip("0") in parts:
+        return subject
+    return f"{site_text}-{subject_text}"
+
+
 def _name(last: object, first: object) -> object:
     last_text = "" if is_empty_value(last) else cell_text(last)
     first_text = "" if is_empty_value(first) else cell_text(first)
@@ -2927,6 +2962,8 @@ def build_raw_table(
             columns[name] = np.full(len(split.cells), "", dtype=object)
     conflicts, conflict_columns = _read_twin_columns(columns, split, match)
     rebuilt = _join_name_parts(columns) | set(conflict_columns)
+    by_site, site_warning = _scope_ids_by_site(columns, match)
+    rebuilt |= by_site
     open_sex = _read_sex_sources(columns, split, match)
     open_sex = _birth_sex_in_cells(columns, match, open_sex)
     if open_sex is not None:
@@ -2967,7 +3004,7 @@ def build_raw_table(
         header_units=units,
         decimal_hint=book.decimal_hint,
         text_source=book.is_text,
-        warnings=[*match.warnings, *unit_warnings],
+        warnings=[*match.warnings, *([site_warning] if site_warning else []), *unit_warnings],
         conflicts=conflicts,
         conflict_columns=conflict_columns,
         unread_units_row=split.unread_units_row,
