@@ -1862,7 +1862,7 @@ def _remarked_quantity(text: str, decimal: str | None) -> Quantity | None:
     brackets ("260 haemolysed", "hämolytisch 260", "260 ng/mL, lipämisch"), as if it were in
     brackets after it ("260 (haemolysed)"); None for any other cell, or when the rest is no
     reading ("8200 diluted, haemolysed")."""
-    remarked = _remark_bracketed(text)
+    remarked = _remark_bracketed(text) or _check_bracketed(text)  # as "260 (haemolysed)"
     if remarked is None:
         return None
     read = _parse_quantity_text(remarked, decimal)
@@ -1936,7 +1936,7 @@ def result_remarks(cell: object) -> tuple[str, ...]:
     result or a conversion: read as such, or the cell is rejected)."""
     if not isinstance(cell, str):
         return ()
-    bracketed = _remark_bracketed(cell)  # "260 haemolysed": as "260 (haemolysed)"
+    bracketed = _remark_bracketed(cell) or _check_bracketed(cell)  # as "260 (haemolysed)"
     if bracketed is not None and _parse_quantity_text(bracketed, None).status == "ok":
         cell = bracketed
     if not ("(" in cell or "[" in cell):
@@ -1949,9 +1949,8 @@ def result_remarks(cell: object) -> tuple[str, ...]:
     found = []
     for inner in _BRACKETED.findall(match.group("post")):
         said = normalise_word(inner)
-        if (
-            any(ch.isdigit() for ch in inner)
-            or sum(ch.isalpha() for ch in inner) < REMARK_MIN_LETTERS
+        if any(ch.isdigit() for ch in inner) or (
+            sum(ch.isalpha() for ch in inner) < REMARK_MIN_LETTERS and not is_result_check(inner)
         ):
             continue
         if said in words.flags or said in _lab_words() or looks_like_unit(inner):
@@ -2191,6 +2190,45 @@ def _remark_bracketed(text: str) -> str | None:
     remarks += [text[spans[len(spans) - back][0] :]] if back else []
     said = "; ".join(r.strip(" " + _WORD_MARKS) for r in remarks)
     return f"{rest} ({said})"
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckWords:
+    before: re.Pattern[str]  # a check word, then the reading
+    after: re.Pattern[str]  # the reading, then a check word
+    said: frozenset[str]  # the words as compared (normalise_word)
+
+
+@cache
+def _check_words() -> _CheckWords:
+    table = synonyms_data()["values"]["result_checks"]
+    words = [*table["done"], *table["pending"]]
+    spelled = sorted({*words, *map(normalise_word, words)}, key=len, reverse=True)
+    said = rf"(?:(?<!\w)(?:{'|'.join(map(re.escape, spelled))})(?!\w)|\?+)"
+    return _CheckWords(
+        re.compile(rf"\s*(?P<said>{said})\s*[:=]?\s*(?P<rest>[<>≤≥~]?\s*\d.*)", re.I),
+        re.compile(rf"(?P<rest>.*\d.*?)[\s,;:\-–—]*(?P<said>{said})\s*[.!]?\s*", re.I),
+        frozenset(map(normalise_word, words)),
+    )
+
+
+def is_result_check(remark: str) -> bool:
+    """Whether a remark beside a result says it was checked or repeated, or is to be checked
+    ("contrôlé", "à recontrôler", "?": synonyms.toml [values.result_checks])."""
+    said = normalise_word(remark.strip(" ()[]"))
+    return said in _check_words().said or (bool(said) and set(said) == {"?"})
+
+
+def _check_bracketed(text: str) -> str | None:
+    """The cell with a check word written before or after its number without brackets
+    ("Contrôlé: 300", "300 à recontrôler", "300 ?": synonyms.toml [values.result_checks]) put
+    in brackets after the rest ("300 (Contrôlé)"), as such a word is read; None when the cell
+    writes none."""
+    words = _check_words()
+    found = words.before.fullmatch(text) or words.after.fullmatch(text)
+    if found is None:
+        return None
+    return f"{found.group('rest').strip()} ({found.group('said')})"
 
 
 @cache
@@ -2568,23 +2606,31 @@ def note_reading(note: object) -> str | None:
     if not isinstance(note, str) or not note.strip():
         return None
     parts = [p for p in re.split(r"\s*[;|\n]\s*", note.strip()) if p.strip()]
-    for texts in ([note.strip()], parts):
-        found = []
-        for text in texts:
-            rest = _without_labels(text)
-            quantity = parse_quantity(rest)
-            info = normalise_unit(quantity.unit_text) if quantity.status == "ok" else None
-            if info is None:  # "292 µg/l dopo diluizione": its unit read with the words after
-                diluted = diluted_cell(rest)
-                if diluted is not None and diluted.diluted_taken:
-                    info = normalise_unit(diluted.diluted.unit_text)
-                    rest = diluted.diluted_reading
-            if info is not None:
-                found.append(rest)
+    # then at a comma before a space too ("patient NAM CARJ80560612, 5600 ng/mL")
+    pieces = [p for p in re.split(r"\s*(?:[;|\n]|,(?=\s))\s*", note.strip()) if p.strip()]
+    for texts in ([note.strip()], parts, pieces):
+        found = [r for r in map(_note_part_reading, texts) if r is not None]
         if len(found) == 1:
             return found[0]
         if found:
             return None  # two readings: which is the result is not clear
+    return None
+
+
+def _note_part_reading(text: str) -> str | None:
+    """The reading of one part of a note with its prolactin unit (note_reading), with its
+    leading labels taken off, else as written: a label that is a dilution word stays with its
+    ratio ("dilution 1:100: 5600 ng/mL")."""
+    for rest in dict.fromkeys((_without_labels(text), text.strip())):
+        quantity = parse_quantity(rest)
+        info = normalise_unit(quantity.unit_text) if quantity.status == "ok" else None
+        if info is None:  # "292 µg/l dopo diluizione": its unit read with the words after
+            diluted = diluted_cell(rest)
+            if diluted is not None and diluted.diluted_taken:
+                info = normalise_unit(diluted.diluted.unit_text)
+                rest = diluted.diluted_reading
+        if info is not None:
+            return rest
     return None
 
 
@@ -2594,14 +2640,48 @@ _DATE_OR_TIME: Final = re.compile(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _NoteIds:
+    labelled: re.Pattern[str]  # an id label and the number after it
+    min_digits: int  # a run of this many digits is an id
+
+
+@cache
+def _note_ids() -> _NoteIds:
+    table = synonyms_data()["values"]["see_note"]
+    labels = table["id_labels"]
+    spelled = sorted({*labels, *map(normalise_word, labels)}, key=len, reverse=True)
+    between = r"(?:\s*(?:n°|nº|no\.?|nr\.?|num\.?|#|:|-|\+)\s*)*"
+    return _NoteIds(
+        re.compile(
+            rf"(?<!\w)(?:{'|'.join(map(re.escape, spelled))})(?!\w){between}\s*\d[\d\s./-]*",
+            re.IGNORECASE,
+        ),
+        int(table["id_min_digits"]),
+    )
+
+
+# A number glued to the letters before it ("CARJ80560612", "NAM-8056", "A123"), and one written
+# with a leading zero ("0201234567", "06-12345678"; not "0,5" nor "0.5"): an id's digits
+_GLUED_OR_ZERO: Final = re.compile(r"[^\W\d_]+-?\d[\w-]*|(?<![\d.,])0\d[\d-]*")
+
+
 def note_numbers(note: object) -> list[tuple[float, str]]:
-    """Each number a note holds that may be a result (not a dilution ratio, a date or a time),
-    at its larger reading ("6.200": 6200), with the unit written after it ("" where none)."""
+    """Each number a note holds that may be a result (not a dilution ratio, a date, a time or
+    an identifier's digits: synonyms.toml [values.see_note] id_labels, id_min_digits), at its
+    larger reading ("6.200": 6200), with the unit written after it ("" where none)."""
     if not isinstance(note, str):
         return []
+    ids = _note_ids()
     text = _DATE_OR_TIME.sub(" ", _RATIO.sub(" ", note))
+    text = _GLUED_OR_ZERO.sub(" ", ids.labelled.sub(" ", text))
     numbers: list[tuple[float, str]] = []
-    for found in re.finditer(r"(\d[\d.,]*)\s*([^\s\d;,|()]*)", text):
+    for found in re.finditer(r"(\d(?:[\d.,]*\d)?)\s*([^\s\d;,|()]*)", text):
+        if (
+            sum(ch.isdigit() for ch in found.group(1)) >= ids.min_digits
+            and found.group(1).isdigit()
+        ):
+            continue  # "123456782": a BSN, an order number
         readings = [parse_number(found.group(1), mark) for mark in (".", ",")]
         values = [r for r in readings if r is not None]
         if values:
