@@ -1854,6 +1854,11 @@ def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
         diluted = diluted_cell(text, decimal)
         if diluted is not None:
             return diluted.quantity
+        checked = _check_bracketed(text)  # "Contrôlé: 300", "300 ?": as "300 (Contrôlé)"
+        if checked is not None:
+            read = _parse_quantity_text(checked, decimal)
+            if read.status == "ok":
+                return replace(read, text=text)
     return found
 
 
@@ -1862,7 +1867,7 @@ def _remarked_quantity(text: str, decimal: str | None) -> Quantity | None:
     brackets ("260 haemolysed", "hämolytisch 260", "260 ng/mL, lipämisch"), as if it were in
     brackets after it ("260 (haemolysed)"); None for any other cell, or when the rest is no
     reading ("8200 diluted, haemolysed")."""
-    remarked = _remark_bracketed(text) or _check_bracketed(text)  # as "260 (haemolysed)"
+    remarked = _remark_bracketed(text)
     if remarked is None:
         return None
     read = _parse_quantity_text(remarked, decimal)
@@ -2224,6 +2229,8 @@ def _check_bracketed(text: str) -> str | None:
     ("Contrôlé: 300", "300 à recontrôler", "300 ?": synonyms.toml [values.result_checks]) put
     in brackets after the rest ("300 (Contrôlé)"), as such a word is read; None when the cell
     writes none."""
+    if not any(ch.isalpha() or ch == "?" for ch in text):
+        return None  # no word ("45.2"): nothing to match
     words = _check_words()
     found = words.before.fullmatch(text) or words.after.fullmatch(text)
     if found is None:
@@ -2670,23 +2677,23 @@ def note_numbers(note: object) -> list[tuple[float, str]]:
     """Each number a note holds that may be a result (not a dilution ratio, a date, a time or
     an identifier's digits: synonyms.toml [values.see_note] id_labels, id_min_digits), at its
     larger reading ("6.200": 6200), with the unit written after it ("" where none)."""
-    if not isinstance(note, str):
-        return []
+    return list(_text_numbers(note)) if isinstance(note, str) else []
+
+
+@lru_cache(maxsize=4096)
+def _text_numbers(note: str) -> tuple[tuple[float, str], ...]:
     ids = _note_ids()
     text = _DATE_OR_TIME.sub(" ", _RATIO.sub(" ", note))
     text = _GLUED_OR_ZERO.sub(" ", ids.labelled.sub(" ", text))
     numbers: list[tuple[float, str]] = []
     for found in re.finditer(r"(\d(?:[\d.,]*\d)?)\s*([^\s\d;,|()]*)", text):
-        if (
-            sum(ch.isdigit() for ch in found.group(1)) >= ids.min_digits
-            and found.group(1).isdigit()
-        ):
+        digits = found.group(1)
+        if len(digits) >= ids.min_digits and digits.isdigit():
             continue  # "123456782": a BSN, an order number
-        readings = [parse_number(found.group(1), mark) for mark in (".", ",")]
-        values = [r for r in readings if r is not None]
+        values = [r for r in (parse_number(digits, mark) for mark in (".", ",")) if r is not None]
         if values:
             numbers.append((max(values), found.group(2)))
-    return numbers
+    return tuple(numbers)
 
 
 # ------------------------------------------------------------------------------------------------
