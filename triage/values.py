@@ -1857,9 +1857,16 @@ def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
         checked = _check_bracketed(text)  # "Contrôlé: 300", "300 ?": as "300 (Contrôlé)"
         if checked is not None:
             read = _parse_quantity_text(checked, decimal)
-            if read.status == "ok":
-                return replace(read, text=text)
+            if read.status == "ok" and not _is_time_span(read.unit_text):
+                return replace(read, text=text)  # not "Kontrolle 4 Wochen": an interval
     return found
+
+
+def _is_time_span(unit: str) -> bool:
+    """Whether the text after a number is a time span ("Wochen", "months", "mois"): with a check
+    or an approximation word before the number ("Kontrolle 4 Wochen", "about 1 week") a
+    follow-up interval, never a result in an unknown unit (review 28)."""
+    return bool(unit) and normalise_word(unit) in _duration_unit_words()
 
 
 def _remarked_quantity(text: str, decimal: str | None) -> Quantity | None:
@@ -1904,8 +1911,8 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
         post = post[trailing.end() :]
     beside: list[BracketedNumber] = []
     unit = _tail_unit(post, flags, beside, decimal, value)
-    if unit is None:
-        return Quantity("unparseable", text=text)
+    if unit is None or (_is_time_span(unit) and any(ch.isalpha() for ch in match.group("pre"))):
+        return Quantity("unparseable", text=text)  # "about 1 week": an interval, no result
     return Quantity(
         "ok", value, qualifier, unit, text, _flags_say(flags) if flags else "", tuple(beside)
     )
@@ -2614,7 +2621,8 @@ def note_reading(note: object) -> str | None:
         return None
     parts = [p for p in re.split(r"\s*[;|\n]\s*", note.strip()) if p.strip()]
     # then at a comma before a space too ("patient NAM CARJ80560612, 5600 ng/mL")
-    pieces = [p for p in re.split(r"\s*(?:[;|\n]|,(?=\s))\s*", note.strip()) if p.strip()]
+    # but never between the two digit groups of a decimal comma ("45, 2 ng/mL", "12, 5 µg/l")
+    pieces = [p for p in _NOTE_PIECES.split(note.strip()) if p.strip()]
     for texts in ([note.strip()], parts, pieces):
         found = [r for r in map(_note_part_reading, texts) if r is not None]
         if len(found) == 1:
@@ -2622,6 +2630,14 @@ def note_reading(note: object) -> str | None:
         if found:
             return None  # two readings: which is the result is not clear
     return None
+
+
+# A note's cut: ";", "|", a line break, or a comma before a space unless it sits between two digit
+# groups whose second one (of up to three digits: a decimal part) is followed by a unit or the
+# end ("45, 2 ng/mL", "12, 5 µg/l": a decimal comma; not "CARJ80560612, 5600 ng/mL")
+_NOTE_PIECES: Final = re.compile(
+    r"\s*(?:[;|\n]|,(?=\s)(?!(?<=\d,)\s*\d{1,3}(?!\d)\s*(?:[^\W\d_]|$)))\s*"
+)
 
 
 def _note_part_reading(text: str) -> str | None:
@@ -2668,6 +2684,54 @@ def _note_ids() -> _NoteIds:
     )
 
 
+def _id_or_value(found: re.Match[str]) -> str:
+    """An id label's number taken out of a note, unless a prolactin unit follows it ("Order
+    6500 mIU/L", "Patient: 6500 mIU/L": a value whatever word precedes it, review 28)."""
+    after = found.string[found.end() :].split(maxsplit=1)
+    if after and normalise_unit(after[0].rstrip(".,;:)")) is not None:
+        return found.group(0)
+    return " "
+
+
+def cell_numbers(cell: object) -> list[tuple[float, str]]:
+    """The numbers of a result cell not read that stand as a result (note_numbers): alone, or
+    with a prolactin unit or a comparator, never one with another unit ("200 uL", "2 h", "3
+    Wochen": synonyms.toml [values.see_note] other_units, a duration), an id ("ref 4471",
+    "tube 2345": id_labels), nor, in a cell saying the sample was not analysed ("insufficient",
+    "clotted", "non fait": [values.result_texts] specimen, [values.result_remarks] words,
+    [values.see_note] not_analysed), any number without its prolactin unit (review 28)."""
+    if not isinstance(cell, str):
+        return []
+    numbers = note_numbers(cell)
+    said = normalise_word(cell)
+    statements = _result_text_statements()
+    not_analysed = _not_analysed()
+    unread = (statements is not None and statements.search(said) is not None) or (
+        not_analysed is not None and not_analysed.search(said) is not None
+    )
+    other = _other_units()
+    kept = []
+    for value, unit in numbers:
+        other_unit = bool(unit) and (
+            looks_like_unit(unit) or normalise_word(unit).rstrip(".") in other
+        )
+        if normalise_unit(unit) is not None or not (unread or other_unit):
+            kept.append((value, unit))
+    return kept
+
+
+@cache
+def _not_analysed() -> re.Pattern[str] | None:
+    return _phrases(synonyms_data()["values"]["see_note"]["not_analysed"])
+
+
+@cache
+def _other_units() -> frozenset[str]:
+    return frozenset(
+        normalise_word(u) for u in synonyms_data()["values"]["see_note"]["other_units"]
+    )
+
+
 # A number glued to the letters before it ("CARJ80560612", "NAM-8056", "A123"), and one written
 # with a leading zero ("0201234567", "06-12345678"; not "0,5" nor "0.5"): an id's digits
 _GLUED_OR_ZERO: Final = re.compile(r"[^\W\d_]+-?\d[\w-]*|(?<![\d.,])0\d[\d-]*")
@@ -2684,7 +2748,7 @@ def note_numbers(note: object) -> list[tuple[float, str]]:
 def _text_numbers(note: str) -> tuple[tuple[float, str], ...]:
     ids = _note_ids()
     text = _DATE_OR_TIME.sub(" ", _RATIO.sub(" ", note))
-    text = _GLUED_OR_ZERO.sub(" ", ids.labelled.sub(" ", text))
+    text = _GLUED_OR_ZERO.sub(" ", ids.labelled.sub(_id_or_value, text))
     numbers: list[tuple[float, str]] = []
     for found in re.finditer(r"(\d(?:[\d.,]*\d)?)\s*([^\s\d;,|()]*)", text):
         digits = found.group(1)

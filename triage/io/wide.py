@@ -96,6 +96,7 @@ from triage.values import (
     below_limit_unnumbered,
     birth_period,
     cell_interval,
+    cell_numbers,
     cell_text,
     column_flag_codes,
     comparator,
@@ -2446,7 +2447,8 @@ class _Builder:
         largest plausible factor.  Only that number and its unit are quoted."""
         if self.possibly_urgent[i]:
             return
-        numbers = note_numbers(text)
+        # a cell: only a number standing as a result ("insufficient sample 200 uL": none)
+        numbers = note_numbers(text) if where == "the note" else cell_numbers(text)
         largest = limits.get("miu_per_ng_plausible_max")
         row_miu = self.row_unit[i] == "mIU/L"
         in_miu = [
