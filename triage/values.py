@@ -1854,7 +1854,19 @@ def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
         diluted = diluted_cell(text, decimal)
         if diluted is not None:
             return diluted.quantity
+        checked = _check_bracketed(text)  # "Contrôlé: 300", "300 ?": as "300 (Contrôlé)"
+        if checked is not None:
+            read = _parse_quantity_text(checked, decimal)
+            if read.status == "ok" and not _is_time_span(read.unit_text):
+                return replace(read, text=text)  # not "Kontrolle 4 Wochen": an interval
     return found
+
+
+def _is_time_span(unit: str) -> bool:
+    """Whether the text after a number is a time span ("Wochen", "months", "mois"): with a check
+    or an approximation word before the number ("Kontrolle 4 Wochen", "about 1 week") a
+    follow-up interval, never a result in an unknown unit (review 28)."""
+    return bool(unit) and normalise_word(unit) in _duration_unit_words()
 
 
 def _remarked_quantity(text: str, decimal: str | None) -> Quantity | None:
@@ -1899,8 +1911,8 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
         post = post[trailing.end() :]
     beside: list[BracketedNumber] = []
     unit = _tail_unit(post, flags, beside, decimal, value)
-    if unit is None:
-        return Quantity("unparseable", text=text)
+    if unit is None or (_is_time_span(unit) and any(ch.isalpha() for ch in match.group("pre"))):
+        return Quantity("unparseable", text=text)  # "about 1 week": an interval, no result
     return Quantity(
         "ok", value, qualifier, unit, text, _flags_say(flags) if flags else "", tuple(beside)
     )
@@ -1936,7 +1948,7 @@ def result_remarks(cell: object) -> tuple[str, ...]:
     result or a conversion: read as such, or the cell is rejected)."""
     if not isinstance(cell, str):
         return ()
-    bracketed = _remark_bracketed(cell)  # "260 haemolysed": as "260 (haemolysed)"
+    bracketed = _remark_bracketed(cell) or _check_bracketed(cell)  # as "260 (haemolysed)"
     if bracketed is not None and _parse_quantity_text(bracketed, None).status == "ok":
         cell = bracketed
     if not ("(" in cell or "[" in cell):
@@ -1949,9 +1961,8 @@ def result_remarks(cell: object) -> tuple[str, ...]:
     found = []
     for inner in _BRACKETED.findall(match.group("post")):
         said = normalise_word(inner)
-        if (
-            any(ch.isdigit() for ch in inner)
-            or sum(ch.isalpha() for ch in inner) < REMARK_MIN_LETTERS
+        if any(ch.isdigit() for ch in inner) or (
+            sum(ch.isalpha() for ch in inner) < REMARK_MIN_LETTERS and not is_result_check(inner)
         ):
             continue
         if said in words.flags or said in _lab_words() or looks_like_unit(inner):
@@ -2191,6 +2202,47 @@ def _remark_bracketed(text: str) -> str | None:
     remarks += [text[spans[len(spans) - back][0] :]] if back else []
     said = "; ".join(r.strip(" " + _WORD_MARKS) for r in remarks)
     return f"{rest} ({said})"
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckWords:
+    before: re.Pattern[str]  # a check word, then the reading
+    after: re.Pattern[str]  # the reading, then a check word
+    said: frozenset[str]  # the words as compared (normalise_word)
+
+
+@cache
+def _check_words() -> _CheckWords:
+    table = synonyms_data()["values"]["result_checks"]
+    words = [*table["done"], *table["pending"]]
+    spelled = sorted({*words, *map(normalise_word, words)}, key=len, reverse=True)
+    said = rf"(?:(?<!\w)(?:{'|'.join(map(re.escape, spelled))})(?!\w)|\?+)"
+    return _CheckWords(
+        re.compile(rf"\s*(?P<said>{said})\s*[:=]?\s*(?P<rest>[<>≤≥~]?\s*\d.*)", re.I),
+        re.compile(rf"(?P<rest>.*\d.*?)[\s,;:\-–—]*(?P<said>{said})\s*[.!]?\s*", re.I),
+        frozenset(map(normalise_word, words)),
+    )
+
+
+def is_result_check(remark: str) -> bool:
+    """Whether a remark beside a result says it was checked or repeated, or is to be checked
+    ("contrôlé", "à recontrôler", "?": synonyms.toml [values.result_checks])."""
+    said = normalise_word(remark.strip(" ()[]"))
+    return said in _check_words().said or (bool(said) and set(said) == {"?"})
+
+
+def _check_bracketed(text: str) -> str | None:
+    """The cell with a check word written before or after its number without brackets
+    ("Contrôlé: 300", "300 à recontrôler", "300 ?": synonyms.toml [values.result_checks]) put
+    in brackets after the rest ("300 (Contrôlé)"), as such a word is read; None when the cell
+    writes none."""
+    if not any(ch.isalpha() or ch == "?" for ch in text):
+        return None  # no word ("45.2"): nothing to match
+    words = _check_words()
+    found = words.before.fullmatch(text) or words.after.fullmatch(text)
+    if found is None:
+        return None
+    return f"{found.group('rest').strip()} ({found.group('said')})"
 
 
 @cache
@@ -2568,23 +2620,40 @@ def note_reading(note: object) -> str | None:
     if not isinstance(note, str) or not note.strip():
         return None
     parts = [p for p in re.split(r"\s*[;|\n]\s*", note.strip()) if p.strip()]
-    for texts in ([note.strip()], parts):
-        found = []
-        for text in texts:
-            rest = _without_labels(text)
-            quantity = parse_quantity(rest)
-            info = normalise_unit(quantity.unit_text) if quantity.status == "ok" else None
-            if info is None:  # "292 µg/l dopo diluizione": its unit read with the words after
-                diluted = diluted_cell(rest)
-                if diluted is not None and diluted.diluted_taken:
-                    info = normalise_unit(diluted.diluted.unit_text)
-                    rest = diluted.diluted_reading
-            if info is not None:
-                found.append(rest)
+    # then at a comma before a space too ("patient NAM CARJ80560612, 5600 ng/mL")
+    # but never between the two digit groups of a decimal comma ("45, 2 ng/mL", "12, 5 µg/l")
+    pieces = [p for p in _NOTE_PIECES.split(note.strip()) if p.strip()]
+    for texts in ([note.strip()], parts, pieces):
+        found = [r for r in map(_note_part_reading, texts) if r is not None]
         if len(found) == 1:
             return found[0]
         if found:
             return None  # two readings: which is the result is not clear
+    return None
+
+
+# A note's cut: ";", "|", a line break, or a comma before a space unless it sits between two digit
+# groups whose second one (of up to three digits: a decimal part) is followed by a unit or the
+# end ("45, 2 ng/mL", "12, 5 µg/l": a decimal comma; not "CARJ80560612, 5600 ng/mL")
+_NOTE_PIECES: Final = re.compile(
+    r"\s*(?:[;|\n]|,(?=\s)(?!(?<=\d,)\s*\d{1,3}(?!\d)\s*(?:[^\W\d_]|$)))\s*"
+)
+
+
+def _note_part_reading(text: str) -> str | None:
+    """The reading of one part of a note with its prolactin unit (note_reading), with its
+    leading labels taken off, else as written: a label that is a dilution word stays with its
+    ratio ("dilution 1:100: 5600 ng/mL")."""
+    for rest in dict.fromkeys((_without_labels(text), text.strip())):
+        quantity = parse_quantity(rest)
+        info = normalise_unit(quantity.unit_text) if quantity.status == "ok" else None
+        if info is None:  # "292 µg/l dopo diluizione": its unit read with the words after
+            diluted = diluted_cell(rest)
+            if diluted is not None and diluted.diluted_taken:
+                info = normalise_unit(diluted.diluted.unit_text)
+                rest = diluted.diluted_reading
+        if info is not None:
+            return rest
     return None
 
 
@@ -2594,19 +2663,101 @@ _DATE_OR_TIME: Final = re.compile(
 )
 
 
-def note_numbers(note: object) -> list[tuple[float, str]]:
-    """Each number a note holds that may be a result (not a dilution ratio, a date or a time),
-    at its larger reading ("6.200": 6200), with the unit written after it ("" where none)."""
-    if not isinstance(note, str):
+@dataclass(frozen=True, slots=True)
+class _NoteIds:
+    labelled: re.Pattern[str]  # an id label and the number after it
+    min_digits: int  # a run of this many digits is an id
+
+
+@cache
+def _note_ids() -> _NoteIds:
+    table = synonyms_data()["values"]["see_note"]
+    labels = table["id_labels"]
+    spelled = sorted({*labels, *map(normalise_word, labels)}, key=len, reverse=True)
+    between = r"(?:\s*(?:n°|nº|no\.?|nr\.?|num\.?|#|:|-|\+)\s*)*"
+    return _NoteIds(
+        re.compile(
+            rf"(?<!\w)(?:{'|'.join(map(re.escape, spelled))})(?!\w){between}\s*\d[\d\s./-]*",
+            re.IGNORECASE,
+        ),
+        int(table["id_min_digits"]),
+    )
+
+
+def _id_or_value(found: re.Match[str]) -> str:
+    """An id label's number taken out of a note, unless a prolactin unit follows it ("Order
+    6500 mIU/L", "Patient: 6500 mIU/L": a value whatever word precedes it, review 28)."""
+    after = found.string[found.end() :].split(maxsplit=1)
+    if after and normalise_unit(after[0].rstrip(".,;:)")) is not None:
+        return found.group(0)
+    return " "
+
+
+def cell_numbers(cell: object) -> list[tuple[float, str]]:
+    """The numbers of a result cell not read that stand as a result (note_numbers): alone, or
+    with a prolactin unit or a comparator, never one with another unit ("200 uL", "2 h", "3
+    Wochen": synonyms.toml [values.see_note] other_units, a duration), an id ("ref 4471",
+    "tube 2345": id_labels), nor, in a cell saying the sample was not analysed ("insufficient",
+    "clotted", "non fait": [values.result_texts] specimen, [values.result_remarks] words,
+    [values.see_note] not_analysed), any number without its prolactin unit (review 28)."""
+    if not isinstance(cell, str):
         return []
+    numbers = note_numbers(cell)
+    said = normalise_word(cell)
+    statements = _result_text_statements()
+    not_analysed = _not_analysed()
+    unread = (statements is not None and statements.search(said) is not None) or (
+        not_analysed is not None and not_analysed.search(said) is not None
+    )
+    other = _other_units()
+    kept = []
+    for value, unit in numbers:
+        other_unit = bool(unit) and (
+            looks_like_unit(unit) or normalise_word(unit).rstrip(".") in other
+        )
+        if normalise_unit(unit) is not None or not (unread or other_unit):
+            kept.append((value, unit))
+    return kept
+
+
+@cache
+def _not_analysed() -> re.Pattern[str] | None:
+    return _phrases(synonyms_data()["values"]["see_note"]["not_analysed"])
+
+
+@cache
+def _other_units() -> frozenset[str]:
+    return frozenset(
+        normalise_word(u) for u in synonyms_data()["values"]["see_note"]["other_units"]
+    )
+
+
+# A number glued to the letters before it ("CARJ80560612", "NAM-8056", "A123"), and one written
+# with a leading zero ("0201234567", "06-12345678"; not "0,5" nor "0.5"): an id's digits
+_GLUED_OR_ZERO: Final = re.compile(r"[^\W\d_]+-?\d[\w-]*|(?<![\d.,])0\d[\d-]*")
+
+
+def note_numbers(note: object) -> list[tuple[float, str]]:
+    """Each number a note holds that may be a result (not a dilution ratio, a date, a time or
+    an identifier's digits: synonyms.toml [values.see_note] id_labels, id_min_digits), at its
+    larger reading ("6.200": 6200), with the unit written after it ("" where none)."""
+    return list(_text_numbers(note)) if isinstance(note, str) else []
+
+
+@lru_cache(maxsize=4096)
+def _text_numbers(note: str) -> tuple[tuple[float, str], ...]:
+    ids = _note_ids()
     text = _DATE_OR_TIME.sub(" ", _RATIO.sub(" ", note))
+    text = _GLUED_OR_ZERO.sub(" ", ids.labelled.sub(_id_or_value, text))
     numbers: list[tuple[float, str]] = []
-    for found in re.finditer(r"(\d[\d.,]*)\s*([^\s\d;,|()]*)", text):
-        readings = [parse_number(found.group(1), mark) for mark in (".", ",")]
-        values = [r for r in readings if r is not None]
+    for found in re.finditer(r"(\d(?:[\d.,]*\d)?)\s*([^\s\d;,|()]*)", text):
+        digits = found.group(1)
+        if len(digits) >= ids.min_digits and digits.isdigit():
+            continue  # "123456782": a BSN, an order number
+        values = [r for r in (parse_number(digits, mark) for mark in (".", ",")) if r is not None]
         if values:
             numbers.append((max(values), found.group(2)))
-    return numbers
+    return tuple(numbers)
 
 
 # ------------------------------------------------------------------------------------------------

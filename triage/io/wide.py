@@ -96,6 +96,7 @@ from triage.values import (
     below_limit_unnumbered,
     birth_period,
     cell_interval,
+    cell_numbers,
     cell_text,
     column_flag_codes,
     comparator,
@@ -2411,34 +2412,59 @@ class _Builder:
         reading) may be above the urgent level: in mIU/L where it or the row names that unit,
         else in ng/mL at the largest plausible factor."""
         notes = self.column("comments")
-        largest = limits.get("miu_per_ng_plausible_max")
         raw = self.out["prolactin_raw"]
         for i in np.flatnonzero((reason == "unparseable_result") & self.see_note).tolist():
             note = notes[i] if notes is not None else None
+            # the note is never quoted: it may name the patient, a relative, a phone or an
+            # insurance number (review 28); only the number it holds is
             detail[i] = (
                 f"prolactin {cell_text(raw[i])!r} points to the note for its result, and the "
                 + (
-                    f"note ({cell_text(note)!r}) writes no result with its prolactin unit"
+                    "note writes no result with a prolactin unit"
                     if isinstance(note, str) and note.strip()
                     else "row has no note"
                 )
                 + ": not triaged (give the result with its unit in the cell)"
             )
-            numbers = note_numbers(note)
-            row_miu = self.row_unit[i] == "mIU/L"
-            in_miu = [
-                value * info.factor * (1.0 if info.unit == "mIU/L" else largest)
-                if (info := normalise_unit(unit)) is not None
-                else value * (1.0 if row_miu else largest)
-                for value, unit in numbers
-            ]
-            if in_miu and max(in_miu) >= urgent and not self.possibly_urgent[i]:
-                self.possibly_urgent[i] = True
-                top = numbers[in_miu.index(max(in_miu))][0]
-                detail[i] += (
-                    f"; the note holds {_fmt(top)}, which may be above {_fmt(urgent)} mIU/L: "
-                    "listed with the urgent results"
-                )
+            self._urgent_number_in(i, note, "the note", detail, urgent, limits)
+        # any other cell not read that holds a number which may be above the urgent level
+        # ("6000 environ ?", "Kontrolle 12.3 48"): listed too, never only rejected (review 28)
+        for i in np.flatnonzero((reason == "unparseable_result") & ~self.see_note).tolist():
+            self._urgent_number_in(i, raw[i], "the cell", detail, urgent, limits)
+
+    def _urgent_number_in(
+        self,
+        i: int,
+        text: object,
+        where: str,
+        detail: np.ndarray,
+        urgent: float,
+        limits: Thresholds,
+    ) -> None:
+        """Row ``i`` is listed with the urgent results when a number of ``text`` (values.
+        note_numbers: not a ratio, date, time or id, at its larger reading) may be above the
+        urgent level: in mIU/L where it or the row names that unit, else in ng/mL at the
+        largest plausible factor.  Only that number and its unit are quoted."""
+        if self.possibly_urgent[i]:
+            return
+        # a cell: only a number standing as a result ("insufficient sample 200 uL": none)
+        numbers = note_numbers(text) if where == "the note" else cell_numbers(text)
+        largest = limits.get("miu_per_ng_plausible_max")
+        row_miu = self.row_unit[i] == "mIU/L"
+        in_miu = [
+            value * info.factor * (1.0 if info.unit == "mIU/L" else largest)
+            if (info := normalise_unit(unit)) is not None
+            else value * (1.0 if row_miu else largest)
+            for value, unit in numbers
+        ]
+        if in_miu and max(in_miu) >= urgent:
+            self.possibly_urgent[i] = True
+            top, unit = numbers[in_miu.index(max(in_miu))]
+            written = f" {unit}" if normalise_unit(unit) is not None else ""
+            detail[i] += (
+                f"; {where} holds {_fmt(top)}{written}, which may be above {_fmt(urgent)} "
+                "mIU/L: listed with the urgent results"
+            )
 
     def _conversions_beside(
         self,
