@@ -243,9 +243,11 @@ _SITES = {
         "Site,Subject,Visit,Sex,Age,Prolactin (ug/L),Sample date",
         ["101,001,V1,M,40,11,2026-09-01", "102,001,V1,F,30,95,2026-09-02"],
     ),
+    # a hospital-like "Patient No" is scoped only when its rows at two sites are two people
+    # (review 28 mends: a woman and a man)
     "en-centre": (
         "Centre,Patient No,Visit,Gender,Age,PRL ng/mL,Date of sample",
-        ["1,7,Baseline,F,30,12,2026-09-01", "2,7,Baseline,F,55,180,2026-09-02"],
+        ["1,7,Baseline,F,30,12,2026-09-01", "2,7,Baseline,M,55,180,2026-09-02"],
     ),
     "de": (
         "Prüfzentrum;Probanden-Nr.;Visite;Geschlecht;Alter;Prolaktin (ng/ml);Abnahmedatum",

@@ -2738,12 +2738,21 @@ def _join_name_parts(columns: dict[str, np.ndarray]) -> set[str]:
 def _scope_ids_by_site(columns: dict[str, np.ndarray], match: ColumnMatch) -> tuple[set[str], str]:
     """A subject number beside its study site's column (``site``: "SITEID", "Centre") becomes
     "SITE-SUBJECT" (in place), as CDISC's USUBJID is: subject 003 of two sites is two patients.
-    An id that already holds its site as one of its parts ("0012-003", a USUBJID) stays as
-    written.  Returns the rebuilt columns and the warning that says so (or "")."""
+    Only a study's subject number is so scoped (its header is one of ``site_scoped``: "SUBJID",
+    "Proband", "Sujeto"), or an id that names two people at two sites (its rows there disagree
+    on sex or birth date); a hospital number beside a bare "Site" / "Centro" (where the sample
+    was taken) is unique in the hospital and stays as written, so one patient seen at two sites
+    stays one (review 28).  Scoped, every row is, so that a file's ids are of one form.  An id
+    that already holds its site as one of its parts ("0012-003", a USUBJID) stays as written.
+    Returns the rebuilt columns and the warning that says so (or "")."""
     site = columns.pop("site", None)
     ids = columns.get("patient_id")
     if site is None or ids is None:
         return ({"site"} if site is not None else set()), ""
+    if not _subject_header(match.header_of("patient_id")) and not _two_people_at_two_sites(
+        columns, site.tolist(), ids.tolist()
+    ):
+        return {"site"}, ""
     scoped = np.array(
         [_site_subject(s, i) for s, i in zip(site.tolist(), ids.tolist(), strict=True)],
         dtype=object,
@@ -2757,6 +2766,44 @@ def _scope_ids_by_site(columns: dict[str, np.ndarray], match: ColumnMatch) -> tu
         f"{match.header_of('site')!r}: {changed} row(s) read as site-subject (as a USUBJID), "
         "so that the same subject number at two sites is two patients"
     )
+
+
+def _subject_header(header: str) -> bool:
+    """A study's subject or participant number ("SUBJID", "Probanden-Nr.", "N° sujet"): a word
+    of the header begins with one of [fields.site] site_scoped."""
+    stems = tuple(synonyms_data()["fields"]["site"].get("site_scoped", []))
+    words = re.split(r"[^0-9a-z]+", normalise_word(header))
+    return any(word.startswith(stems) for word in words if word)
+
+
+def _two_people_at_two_sites(
+    columns: dict[str, np.ndarray], sites: list[object], ids: list[object]
+) -> bool:
+    """An id written under two or more sites whose rows disagree on sex or birth date."""
+    seen: dict[str, set[str]] = {}
+    for site, subject in zip(sites, ids, strict=True):
+        if not is_empty_value(site) and not is_empty_value(subject):
+            seen.setdefault(cell_text(subject).strip(), set()).add(cell_text(site).strip())
+    recurring = {subject for subject, at in seen.items() if len(at) > 1}
+    if not recurring:
+        return False
+    for name, read in (("sex", parse_sex), ("birth_date", _birth_text)):
+        cells = columns.get(name)
+        if cells is None:
+            continue
+        values: dict[str, set[object]] = {}
+        for subject, cell in zip(ids, cells.tolist(), strict=True):
+            key = "" if is_empty_value(subject) else cell_text(subject).strip()
+            value = None if is_empty_value(cell) else read(cell)
+            if key in recurring and value is not None:
+                values.setdefault(key, set()).add(value)
+        if any(len(v) > 1 for v in values.values()):
+            return True
+    return False
+
+
+def _birth_text(cell: object) -> str | None:
+    return normalise_word(cell_text(cell)) or None
 
 
 def _site_subject(site: object, subject: object) -> object:
