@@ -129,12 +129,13 @@ def test_kraamvrouw_is_the_postpartum(tmp_path: Path, note: str) -> None:
 # (factor code, its strength, sex, prolactin ng/mL, clinical details)
 FACTORS = [
     # the NHG "CNS" stage (stage 4: eGFR below 30, likely; stage 3: possible)
-    ("renal_impairment", "likely", "M", 60, "CNS G4"),
+    # a G alone only beside a kidney word (review 28, reviewer A: "CNS G4 astrocytoma")
+    ("renal_impairment", "likely", "M", 60, "CNS G4, eGFR 25"),
     ("renal_impairment", "likely", "M", 60, "CNS G4A3, HT, DM2"),
     ("renal_impairment", "likely", "M", 60, "CNS stadium 4"),
     ("renal_impairment", "likely", "M", 60, "CNS st. 4 (NHG)"),
     ("renal_impairment", "possible", "M", 60, "CNS stadium 3b"),
-    ("renal_impairment", "possible", "M", 60, "bekend met CNS G3a"),
+    ("renal_impairment", "possible", "M", 60, "bekend met CNS G3a A2"),
     # HD with its schedule or programme in words
     ("dialysis", "likely", "M", 150, "HD 3 días/semana"),
     ("dialysis", "likely", "M", 150, "en programa de HD"),
