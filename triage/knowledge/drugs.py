@@ -2044,9 +2044,10 @@ def _negations(
                 # the last dose written before the drug, its time after it
                 or _ended_after_last_dose(pre_part, text[end:own_end], lasts, drug)
                 or _started_after_sample(text[end:own_end])
-                # "tras la analítica se prescribe Haloperidol": its start after the sample
-                # written before it
-                or _AFTER_SAMPLE.search(pre_part) is not None
+                # "tras la analítica se prescribe Haloperidol", "se pauta Primperan tras la
+                # extracción": the phrase or its start word before the drug (a start word
+                # needed: "nach Befund weiter Risperdal" is taken)
+                or _start_after_sample_written(pre_part + " " + text[end:own_end])
                 # "(Acute) Issued: 03-Jan-2025": an issue date may stand past a colon
                 or _issue_lapsed(text[end : _item_end(text, end, next_start)], lasts, drug)
                 or (
@@ -2408,12 +2409,32 @@ _AFTER_SAMPLE: Final = compile_vocabulary(
     rf"(?:(?:{_pattern_alternatives('after_sample_article')})\s*)?"
     rf"(?:{_pattern_alternatives('after_sample')}){_NOT_LETTER_AFTER}"
 )
+# The start word that phrase needs, and the continuation that overrides it (drugs.toml
+# [patterns] after_sample_start, after_sample_kept; review 28 B): "risperidone 2 mg review after
+# results", "nach Befund weiter Risperdal" are taken now.
+_AFTER_SAMPLE_START: Final = compile_vocabulary(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('after_sample_start')}){_NOT_LETTER_AFTER}"
+)
+_AFTER_SAMPLE_KEPT: Final = compile_vocabulary(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('after_sample_kept')}){_NOT_LETTER_AFTER}"
+)
+
+
+def _start_after_sample_written(clause: str) -> bool:
+    """A drug's clause (folded, lower-cased) starts it after the sample: the after-sample phrase
+    with a start word and no continuation ("se pauta Primperan tras la extracción", "nach der
+    Blutabnahme Risperdal angesetzt"; not "Dosis nach Befund", "dopo esami continua Plasil")."""
+    return (
+        _AFTER_SAMPLE.search(clause) is not None
+        and _AFTER_SAMPLE_START.search(clause) is not None
+        and _AFTER_SAMPLE_KEPT.search(clause) is None
+    )
 
 
 def _started_after_sample(after: str) -> bool:
     """The words after a drug start it after the sample: a start date later than the sample's
     (as_of; a dateless text is read with no start), or "started after this sample"."""
-    if _AFTER_SAMPLE.search(after):
+    if _start_after_sample_written(after):
         return True
     now = _AS_OF.get()
     if now is None:
@@ -2456,6 +2477,10 @@ def not_yet_started(text: str, end: int, as_of: tuple[int, int, int] | None) -> 
     folded = _fold(text).lower()
     item_end = _SEGMENT_END.search(folded, end)
     after = folded[end : item_end.start() if item_end else len(folded)]
+    # the item's words before the drug too: "se pauta Primperan tras la extracción"
+    item_start = max((found.end() for found in _SEGMENT_END.finditer(folded, 0, end)), default=0)
+    if _start_after_sample_written(folded[item_start:end] + after):
+        return True
     token = _AS_OF.set(as_of)
     try:
         if _started_after_sample(after):

@@ -206,7 +206,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "screen", "screen_negative", "screen_positive",
         "abbreviation_not_drug_after", "abbreviation_not_drug_before", "term_not_drug_after",
         "before_drug", "start_after_drug", "baseline", "after_sample_word", "after_sample_article",
-        "after_sample", "planned_stop",
+        "after_sample", "after_sample_start", "after_sample_kept", "planned_stop",
         "stop_noun", "unconfirmed_before", "unconfirmed_after", "irregular_before",
         "irregular_after", "depot_3_monthly", "depot_6_monthly", "start_from",
         "start_from_article", "as_needed_before", "as_needed_after", "treatment_stopped",
