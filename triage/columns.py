@@ -1453,6 +1453,9 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
     return f"its values are not {check.expects}"
 
 
+_WORDS: Final = re.compile(r"[^\W\d_]+")
+
+
 def _strong_header_refused(check: ValueCheck, cells: Sequence[object]) -> str | None:
     """Why a column under a header naming the field strongly still cannot hold it: every counted
     value is of the kind ``strong_not`` names, with no digit ("Paciente" = "José Rojas Soto": a
@@ -1460,8 +1463,13 @@ def _strong_header_refused(check: ValueCheck, cells: Sequence[object]) -> str | 
     kind = check.strong_not
     counted = [c for c in cells if _counted(c, kind)] if kind else []
     if not counted or not all(
-        VALUE_CHECKS[kind](c) and not any(ch.isdigit() for ch in cell_text(c)) for c in counted
+        VALUE_CHECKS[kind](c)
+        and not any(ch.isdigit() for ch in cell_text(c))
+        and len(_WORDS.findall(cell_text(c))) >= len((0, 1))
+        for c in counted
     ):
+        # (a name has its parts, "Rojas Soto, José"; one word of letters is a code or a
+        # pseudonym as often: "MAde", "KXBW" stay ids)
         return None
     return f"its values are {kind}s, not {check.expects}"
 
