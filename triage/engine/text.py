@@ -180,6 +180,9 @@ class _Cue:
     # "Doppelbilder, inzwischen abgeklungen")
     resolved: re.Pattern[str] | None = None
     resolved_after: re.Pattern[str] | None = None
+    # (review 28 mend) [resolved_after] `alone` right after the cue, ending its clause
+    # ("diplopia rientrata", "céphalées amendées")
+    resolved_next: re.Pattern[str] | None = None
 
 
 class CueBook:
@@ -269,6 +272,10 @@ class CueBook:
         resolved_after = spec.get("resolved_after", {})
         self._resolved_opens = str(resolved_after.get("opens", ""))
         self._resolved_ends = [str(resolved_after["ends"])] if "ends" in resolved_after else []
+        # words that resolve only as the whole clause (`alone`), and what may follow a
+        # resolution in its clause (`tail`: a few adverbs, then the clause's end)
+        self._resolved_alone = [str(resolved_after["alone"])] if "alone" in resolved_after else []
+        self._resolved_tail = str(resolved_after.get("tail", ""))
         cue_specs = require_table(spec, "cues", source)
         self._cues = tuple(
             self._build_cue(name, body, cue_specs) for name, body in cue_specs.items()
@@ -539,6 +546,7 @@ class CueBook:
             item_asked=_compile(item_asked, self.source, name) if item_asked else None,
             resolved=_compile(resolved, self.source, name) if resolved else None,
             resolved_after=self._resolved_after_pattern(resolved, name),
+            resolved_next=self._resolved_next_pattern(resolved, name),
         )
 
     def _resolved_after_pattern(self, resolved: Sequence[str], name: str) -> re.Pattern[str] | None:
@@ -548,8 +556,20 @@ class CueBook:
         vocabulary cache: one regex for every cue naming the set)."""
         if not resolved or not self._resolved_opens:
             return None
-        words = "|".join(f"(?:{p})" for p in (*resolved, *self._resolved_ends))
-        return _compile([f"(?:{self._resolved_opens})(?:{words})"], self.source, name)
+        words = "|".join(
+            f"(?:{p})" for p in (*resolved, *self._resolved_ends, *self._resolved_alone)
+        )
+        return _compile(
+            [f"(?:{self._resolved_opens})(?:{words}){self._resolved_tail}"], self.source, name
+        )
+
+    def _resolved_next_pattern(self, resolved: Sequence[str], name: str) -> re.Pattern[str] | None:
+        """cues.toml [resolved_after] `alone` right after the cue, the rest of its clause but
+        `tail` ("diplopia rientrata", "céphalées amendées"; not "rientrata a domicilio")."""
+        if not resolved or not self._resolved_alone:
+            return None
+        words = "|".join(f"(?:{p})" for p in self._resolved_alone)
+        return _compile([rf"[^\S\n]*(?:{words}){self._resolved_tail}"], self.source, name)
 
     def _build_combined(self, name: str, body: Mapping[str, Any], known: set[str]) -> _Combined:
         groups = tuple(tuple(str(n) for n in group) for group in body.get("all_of", []))
@@ -783,6 +803,12 @@ def _resolved(cue: _Cue, text: str, clause_start: int, clause: str, start: int, 
         for found in cue.resolved.finditer(clause)
     ):
         return True
+    if cue.resolved_next is not None:
+        stop = end
+        while stop < len(text) and text[stop].isalnum():
+            stop += 1  # to the end of the cue's word: "diplop|ia rientrata"
+        if cue.resolved_next.match(text, stop) is not None:
+            return True
     clause_end = clause_start + len(clause)
     return (
         cue.resolved_after is not None
