@@ -158,6 +158,11 @@ def test_a_column_of_names_under_an_id_header_is_the_name(header: str, names: li
         ("Paziente", ["PZ0012", "PZ0013"]),
         ("ID", ["P001", "P002"]),
         ("Identifiant", ["800123", "800456"]),
+        # pseudonyms of letters only, one word each (a cohort's or a test file's codes): no
+        # name has one part only, so they stay the id
+        ("patient_id", ["MAde", "MAen", "MBfr"]),
+        ("Pseudonym", ["KXBW", "QRTZ", "HLMN"]),
+        ("Paciente", ["ABCD", "EFGH"]),
     ],
 )
 def test_an_id_header_of_codes_stays_the_id(header: str, cells: list[str]) -> None:
