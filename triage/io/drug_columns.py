@@ -34,6 +34,7 @@ from functools import cache
 from typing import Final
 
 import numpy as np
+import pandas as pd
 
 from triage.columns import (
     CHECKBOX_OPTION,
@@ -501,14 +502,29 @@ def _day(cell: object, dayfirst: bool, serials: bool, *, last: bool) -> str | No
     return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
 
 
+# the cells that name a sample (the prolactin's or a long file's result: one of the two)
+_SAMPLE_FIELDS: Final = ("patient_id", "collected_at", "prolactin", "result")
+
+
 def medication_free_cells(cells: np.ndarray, match: ColumnMatch) -> np.ndarray | None:
-    """The rows' cells in every column but the medication ones (the medications column, its
-    joined columns and a drug's own dates): two rows of one day equal in all of these differ in
-    nothing but their drugs (one sample written on several rows); None for no cells."""
+    """Per row, its cells in every column but the medication ones (the medications column, its
+    joined columns and a drug's own dates) as a tuple: two rows of one day equal in all of these
+    differ in nothing but their drugs (one sample written on several rows).  Kept only for the
+    rows whose patient, collection and result cells another row repeats (None elsewhere: a large
+    file holds no second copy of its cells); None for no such row."""
     if cells.ndim != 2 or not cells.shape[0]:
+        return None
+    sample = [match.fields[f] for f in _SAMPLE_FIELDS if f in match.fields]
+    if len(sample) < len(_SAMPLE_FIELDS) - 1:  # a patient, a collection and a result
+        return None
+    again = pd.DataFrame(cells[:, sample]).duplicated(keep=False).to_numpy()
+    if not again.any():
         return None
     fields = ("medications", *_DATE_FIELDS)
     drop = {match.fields[f] for f in fields if f in match.fields}
     drop |= set(match.joined_columns.get("medications", ()))
     keep = [c for c in range(cells.shape[1]) if c not in drop]
-    return cells[:, keep]
+    rest = np.full(cells.shape[0], None, dtype=object)
+    rows = np.flatnonzero(again)
+    rest[rows] = [tuple(row) for row in cells[rows][:, keep].tolist()]
+    return rest

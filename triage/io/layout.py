@@ -268,9 +268,10 @@ class RawTable:
     # per row, whether its sex columns give different sexes (ColumnMatch.sex_sources): its sex
     # is unknown (judged against both sexes' intervals); None when no row's do
     open_sex: np.ndarray | None = None
-    # per row, its cells in every column but the medication ones (2-D object array; None where
-    # not kept): rows equal in all of them and in the sample may be one sample written on
-    # several rows (wide._pool_sample_medications)
+    # per row, its cells in every column but the medication ones as a tuple, for the rows whose
+    # patient, collection and result another row repeats (None elsewhere; None for no such row):
+    # rows equal in all of them and in the sample may be one sample written on several rows
+    # (wide._pool_sample_medications)
     rest_cells: np.ndarray | None = None
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(

@@ -6054,10 +6054,11 @@ def _rest_keys(
     out = np.full(len(where), "", dtype=object)
     for k in np.flatnonzero(~named & again).tolist():
         i = int(where[k])
-        if rest is None or i >= len(rest):
+        cells = rest[i] if rest is not None and i < len(rest) else None
+        if cells is None:
             out[k] = f"row {i}"  # never equal to another row's
         else:
-            out[k] = "\x1f".join(f"{type(c).__name__}:{c}" for c in rest[i].tolist())
+            out[k] = "\x1f".join(f"{type(c).__name__}:{c}" for c in cells)
     return out
 
 
