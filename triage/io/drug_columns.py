@@ -34,6 +34,7 @@ from functools import cache
 from typing import Final
 
 import numpy as np
+import pandas as pd
 
 from triage.columns import (
     CHECKBOX_OPTION,
@@ -400,6 +401,7 @@ def _answered_medications(
 _DATE_FIELDS: Final = ("medication_start", "medication_end", "medication_ongoing")
 _STARTED: Final = "started"
 _STOPPED_ON: Final = "stopped on"
+_ROWS_LISTED: Final = 5  # rows named in a warning
 
 
 def date_medications(table: RawTable, dayfirst: bool = True) -> None:
@@ -416,14 +418,51 @@ def date_medications(table: RawTable, dayfirst: bool = True) -> None:
         col if col is not None else np.full(n, None, dtype=object) for col in given
     )
     serials = not table.text_source
-    seen: dict[tuple[object, ...], object] = {}
+    seen: dict[tuple[object, ...], tuple[object, bool]] = {}
+    several: dict[str, bool] = {}
+    left: list[int] = []
     out = np.empty(n, dtype=object)
     for i in range(n):
         key = tuple((type(cell), cell) for cell in (meds[i], starts[i], ends[i], ongoing[i]))
         if key not in seen:
-            seen[key] = _dated(meds[i], starts[i], ends[i], ongoing[i], dayfirst, serials)
-        out[i] = seen[key]
+            dated = _dated(meds[i], starts[i], ends[i], ongoing[i], dayfirst, serials)
+            unused = dated is not meds[i] and _several_items(meds[i], several)
+            # a list's dates are no one drug's: the cell as written (never a stop moved onto
+            # its last drug)
+            seen[key] = (meds[i] if unused else dated, unused)
+        out[i], unused = seen[key]
+        if unused:
+            left.append(int(table.source_rows[i]))
     table.columns["medications"] = out
+    if left:
+        table.warnings.append(_several_items_warning(table, left))
+
+
+# A drug list's item separators: a cell split by them into several parts lists several drugs.
+_ITEM_SEPARATORS: Final = re.compile(r"[;|\n]|\s\+\s")
+
+
+def _several_items(cell: object, memo: dict[str, bool]) -> bool:
+    """Whether a medications cell lists more than one drug item ("cabergoline 0.5 mg weekly;
+    haloperidol 5 mg"): a conmed record's own dates belong to its one drug, and a list's to
+    none of its drugs in particular."""
+    text = cell_text(cell)
+    if text not in memo:
+        parts = [p for p in _ITEM_SEPARATORS.split(text) if p.strip()]
+        memo[text] = len(parts) > 1 or len(drug_matcher(load_drugs()).find(text)) > 1
+    return memo[text]
+
+
+def _several_items_warning(table: RawTable, rows: list[int]) -> str:
+    named = [table.headers[f] for f in _DATE_FIELDS if f in table.headers]
+    shown = ", ".join(str(r) for r in rows[:_ROWS_LISTED])
+    more = f" and {len(rows) - _ROWS_LISTED} more" if len(rows) > _ROWS_LISTED else ""
+    return (
+        f"column(s) {', '.join(repr(h) for h in named)} give the dates of one drug, but the "
+        f"medications cell of {len(rows)} row(s) lists several drugs (row(s) {shown}{more}): "
+        "those dates are not used there (whose dates they are is not said), and the "
+        "medications are read as written"
+    )
 
 
 def _dated(
@@ -461,3 +500,31 @@ def _day(cell: object, dayfirst: bool, serials: bool, *, last: bool) -> str | No
         return date(year, month or 1, 1).isoformat()
     month = month or 12
     return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+
+
+# the cells that name a sample (the prolactin's or a long file's result: one of the two)
+_SAMPLE_FIELDS: Final = ("patient_id", "collected_at", "prolactin", "result")
+
+
+def medication_free_cells(cells: np.ndarray, match: ColumnMatch) -> np.ndarray | None:
+    """Per row, its cells in every column but the medication ones (the medications column, its
+    joined columns and a drug's own dates) as a tuple: two rows of one day equal in all of these
+    differ in nothing but their drugs (one sample written on several rows).  Kept only for the
+    rows whose patient, collection and result cells another row repeats (None elsewhere: a large
+    file holds no second copy of its cells); None for no such row."""
+    if cells.ndim != 2 or not cells.shape[0]:
+        return None
+    sample = [match.fields[f] for f in _SAMPLE_FIELDS if f in match.fields]
+    if len(sample) < len(_SAMPLE_FIELDS) - 1:  # a patient, a collection and a result
+        return None
+    again = pd.DataFrame(cells[:, sample]).duplicated(keep=False).to_numpy()
+    if not again.any():
+        return None
+    fields = ("medications", *_DATE_FIELDS)
+    drop = {match.fields[f] for f in fields if f in match.fields}
+    drop |= set(match.joined_columns.get("medications", ()))
+    keep = [c for c in range(cells.shape[1]) if c not in drop]
+    rest = np.full(cells.shape[0], None, dtype=object)
+    rows = np.flatnonzero(again)
+    rest[rows] = [tuple(row) for row in cells[rows][:, keep].tolist()]
+    return rest

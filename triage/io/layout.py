@@ -268,6 +268,11 @@ class RawTable:
     # per row, whether its sex columns give different sexes (ColumnMatch.sex_sources): its sex
     # is unknown (judged against both sexes' intervals); None when no row's do
     open_sex: np.ndarray | None = None
+    # per row, its cells in every column but the medication ones as a tuple, for the rows whose
+    # patient, collection and result another row repeats (None elsewhere; None for no such row):
+    # rows equal in all of them and in the sample may be one sample written on several rows
+    # (wide._pool_sample_medications)
+    rest_cells: np.ndarray | None = None
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -299,6 +304,7 @@ class RawTable:
         """Drop the cells and what was derived from them (the rows are parsed: a large
         sheet's raw cells are not held beside the frame built from them)."""
         self.columns.clear()
+        self.rest_cells = None
         self.section_units.clear()
         self.other_unit_cells.clear()
         self._distinct.clear()

@@ -37,7 +37,12 @@ from triage.columns import (
     unread_yes_no_warnings,
 )
 from triage.io.delimited import check_field_counts
-from triage.io.drug_columns import date_medications, join_drug_columns, names_one_drug
+from triage.io.drug_columns import (
+    date_medications,
+    join_drug_columns,
+    medication_free_cells,
+    names_one_drug,
+)
 from triage.io.formats import SUPPORTED_EXTENSIONS, open_input, told_by_content
 from triage.io.layout import (
     SAMPLE_ROWS,
@@ -357,6 +362,7 @@ def _read_sheet(
     unread = unread_prolactin_columns(split, match)
     source = melt_prolactin_columns(split, match)
     table = build_raw_table(split, match, name, sheet, book)
+    table.rest_cells = medication_free_cells(split.cells, match)
     date_medications(table, options.dayfirst is not False)
     table.warnings += unread
     series_units(table, match, source)

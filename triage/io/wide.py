@@ -5910,6 +5910,8 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
     out["source_file"] = np.full(n, table.file, dtype=object)
     out["source_sheet"] = np.full(n, table.sheet, dtype=object)
     out["source_row"] = table.source_rows
+    kept = table.rest_cells
+    rest = kept[accepted] if kept is not None and len(kept) == n else None
     if release:  # every cell is parsed: the raw ones go before the frame is built
         table.release()
         builder.cols.clear()  # the builder's own references to them (a copy of the table's)
@@ -5949,7 +5951,7 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
         for k, i in enumerate(refused.tolist())
     ]
     builder.warnings += _repeated_results(frame)
-    builder.warnings += _pool_sample_medications(frame)
+    builder.warnings += _pool_sample_medications(frame, rest)
     return BuildResult(frame, rejected, accepted, builder.warnings, corrections)
 
 
@@ -6013,21 +6015,32 @@ SAMPLE_KEY: Final = (
 )
 
 
-def _pool_sample_medications(frame: pd.DataFrame) -> list[str]:
+def _pool_sample_medications(frame: pd.DataFrame, rest: np.ndarray | None = None) -> list[str]:
     """Rows that give one sample (SAMPLE_KEY, patient and collection time known) take every
     medication text of them, each once in row order (in place): an export joined with its
     conmed record writes one drug per row, and each row read alone gave the sample a cause on one
     row and none on the next.  A warning names the rows; each is still triaged (no row is lost),
-    so the urgent list and the counts name such a sample more than once."""
+    so the urgent list and the counts name such a sample more than once.
+
+    Rows are one sample only where something names it: a specimen number, or a collection time
+    of day (not a date alone).  Two samples of one day without either may give the same value (a
+    stimulation test's baseline and its post-drug sample): such rows are pooled only when they
+    are equal in every column but the medication ones too (``rest``: the frame's rows' cells of
+    the other columns; None pools none of them)."""
     known = (frame["patient_id"].notna() & frame["collected_at"].notna()).to_numpy()
     if int(known.sum()) < 2:
         return []
     keys = frame.loc[known, list(SAMPLE_KEY)]
+    if not keys.duplicated(keep=False).any():
+        return []
+    keys = keys.copy()
+    keys["_rest"] = _rest_keys(frame, rest, known, keys.duplicated(keep=False).to_numpy())
     again = keys.duplicated(keep=False).to_numpy()
     if not again.any():
         return []
     where = np.flatnonzero(known)[again]
-    group = keys[again].groupby(list(SAMPLE_KEY), dropna=False, sort=False).ngroup().to_numpy()
+    by_sample = keys[again].groupby([*SAMPLE_KEY, "_rest"], dropna=False, sort=False)
+    group = by_sample.ngroup().to_numpy()
     meds = frame["medications"].astype(object).to_numpy()  # a missing text: pd.NA
     texts: dict[int, list[str]] = {}
     for g, i in zip(group.tolist(), where.tolist(), strict=True):
@@ -6052,6 +6065,27 @@ def _pool_sample_medications(frame: pd.DataFrame) -> list[str]:
         "its rows are read together; each row is triaged, so the urgent list and the counts "
         "name it more than once"
     ]
+
+
+def _rest_keys(
+    frame: pd.DataFrame, rest: np.ndarray | None, known: np.ndarray, again: np.ndarray
+) -> np.ndarray:
+    """Per known row (``again``: those whose sample another row repeats), what else must be
+    equal for its rows to be one sample: nothing ("") with a specimen number or a time of day;
+    else its other columns' cells (each row its own when they are not kept)."""
+    where = np.flatnonzero(known)
+    collected = pd.to_datetime(frame["collected_at"].iloc[where], errors="coerce")
+    timed = (collected - collected.dt.normalize()).dt.total_seconds().fillna(0).to_numpy() > 0
+    named = frame["specimen_id"].iloc[where].notna().to_numpy() | timed
+    out = np.full(len(where), "", dtype=object)
+    for k in np.flatnonzero(~named & again).tolist():
+        i = int(where[k])
+        cells = rest[i] if rest is not None and i < len(rest) else None
+        if cells is None:
+            out[k] = f"row {i}"  # never equal to another row's
+        else:
+            out[k] = "\x1f".join(f"{type(c).__name__}:{c}" for c in cells)
+    return out
 
 
 def _age_conflicts(age: np.ndarray, birth: np.ndarray, run_day: datetime) -> np.ndarray:
