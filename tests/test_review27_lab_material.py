@@ -192,7 +192,9 @@ def test_a_person_is_not_control_material(tmp_path: Path, person: str) -> None:
     text = f'Patient ID,Sex,Age,Prolactin,Unit\n"{person}",F,40,6200,mIU/L\n'
     outcome = run_csv(tmp_path, text)
     assert not outcome.rejected
-    assert results_by_patient(outcome).loc[person, "priority"] == "urgent"
+    assert outcome.results is not None
+    # (a name, "Cal Smith", is read as the patient's name since review 28, not as the id)
+    assert outcome.results["priority"].tolist() == ["urgent"]
 
 
 def test_patient_sample_type_is_triaged(tmp_path: Path) -> None:

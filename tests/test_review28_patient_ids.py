@@ -163,6 +163,7 @@ def test_a_column_of_names_under_an_id_header_is_the_name(header: str, names: li
         ("patient_id", ["MAde", "MAen", "MBfr"]),
         ("Pseudonym", ["KXBW", "QRTZ", "HLMN"]),
         ("Paciente", ["ABCD", "EFGH"]),
+        ("ID", ["P-FLAT", "n_de", "Q_SEX"]),  # one word joined by a hyphen or underscore
     ],
 )
 def test_an_id_header_of_codes_stays_the_id(header: str, cells: list[str]) -> None:

@@ -1453,7 +1453,7 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
     return f"its values are not {check.expects}"
 
 
-_WORDS: Final = re.compile(r"[^\W\d_]+")
+_NAME_PARTS: Final = re.compile(r"[\s,]+")
 
 
 def _strong_header_refused(check: ValueCheck, cells: Sequence[object]) -> str | None:
@@ -1465,11 +1465,11 @@ def _strong_header_refused(check: ValueCheck, cells: Sequence[object]) -> str | 
     if not counted or not all(
         VALUE_CHECKS[kind](c)
         and not any(ch.isdigit() for ch in cell_text(c))
-        and len(_WORDS.findall(cell_text(c))) >= len((0, 1))
+        and len([p for p in _NAME_PARTS.split(cell_text(c)) if p]) >= len((0, 1))
         for c in counted
     ):
-        # (a name has its parts, "Rojas Soto, José"; one word of letters is a code or a
-        # pseudonym as often: "MAde", "KXBW" stay ids)
+        # (a name has its parts, "Rojas Soto, José"; one word is a code or a pseudonym as
+        # often: "MAde", "P-FLAT", "n_de" stay ids)
         return None
     return f"its values are {kind}s, not {check.expects}"
 
