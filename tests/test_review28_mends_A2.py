@@ -15,30 +15,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from pipeline_helpers import csv_quoted, triage_lines
 
-HEADER = "Patient ID,Sex,DOB,Collected,Prolactin (ng/mL),Clinical details"
-
-
-def _row(tmp_path: Path, sex: str, value: float, note: str) -> pd.Series:
-    """The result of one patient born 1988 sampled on 20 Nov 2026 with `note` as the clinical
-    details (a second, unrelated patient keeps the file a realistic export)."""
-    lines = [
-        f"P01,{sex},1988-04-12,2026-11-20,{value},{csv_quoted(note)}",
-        "P02,F,1975-01-30,2026-11-20,12.4,routine check",
-    ]
-    return triage_lines(tmp_path, HEADER, lines).loc["P01"]
-
-
-def _strength(row: pd.Series, code: str) -> str:
-    """The strength the row gives `code` ("likely", "possible"), or "" when it is not given."""
-    for part in str(row["factor_evidence"]).split(" | "):
-        if part.startswith(f"{code} ("):
-            return part[len(code) + 2 : part.index(")")]
-    return ""
-
+# the file shape and readers of the fix these mends amend
+from test_review28_state_shorthand import _row, _strength
 
 # ------------------------------------------------------------------- liver failure (finding 6) ---
 LIVER_NOT_CIRRHOSIS = [

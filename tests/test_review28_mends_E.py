@@ -15,17 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_review28_note_results import LANGUAGES
 
 from triage.pipeline import TriageOutcome, TriageRequest, run_triage
-
-LANGUAGES = {
-    "en": ("Patient;Sex;Age;Prolactin;Unit;Comment", "M"),
-    "de": ("Pat.-Nr.;Geschlecht;Alter;Prolaktin;Einheit;Kommentar", "m"),
-    "fr": ("N° dossier;Sexe;Âge;Prolactine;Unité;Commentaire", "H"),
-    "es": ("Paciente;Sexo;Edad;Prolactina;Unidad;Comentario", "hombre"),
-    "it": ("Paziente;Sesso;Età;Prolattina;Unità;Commento", "M"),
-    "nl": ("Patiëntnummer;Geslacht;Leeftijd;Prolactine;Eenheid;Opmerking", "M"),
-}
 
 
 def _run(tmp_path: Path, language: str, cell: str, unit: str, note: str = "") -> TriageOutcome:
