@@ -820,9 +820,8 @@ def stopped_agonists(ctx: RowContext) -> list[tuple[str, str]]:
             # a bare "sosp." closing the item is only written with doubt ("Dostinex sosp.":
             # drugs.toml unconfirmed_after), yet an agonist has no oral suspension: a possible
             # stop, whose rebound is said (review 28 mend B2)
-            if not mention.negated and not says_stopped(item):
-                continue
-            if says_stopped(item) or taken_before(item, matched):
+            stopped = says_stopped(item)
+            if stopped or (mention.negated and taken_before(item, matched)):
                 found.append((field, matched, drug.name))
     said = [
         (field_words(field), medication_item(ctx.text(field) or "", written), name)
