@@ -1570,15 +1570,16 @@ class RowContext:
         """Acromegaly, gigantism or a GH-secreting adenoma named (cues.toml acromegaly, not denied),
         with whether it is known: named without doubt in its clause ("Akromegalie bei Makroadenom
         16 mm", "known acromegaly") rather than only queried ("V.a. Akromegalie", "?acromegaly",
-        "sospetta acromegalia": cue lesion_suspected in the same clause).  One mention without
-        doubt makes it known.  None where nothing names it."""
+        "sospetta acromegalia", "?GH excess": cue lesion_suspected in the same clause), or only
+        its features written ("acromegalic features", "faciès acromégaloïde": cue
+        acromegaly_features, never known).  One mention without doubt makes it known.  None
+        where nothing names it."""
         hits = self.hits("acromegaly")
-        if not hits:
-            return None
         for hit in hits:
             if "lesion_suspected" not in self.book.match(hit.field, hit.quote):
                 return Acromegaly(hit, known=True)
-        return Acromegaly(hits[0], known=False)
+        queried = hits or self.hits("acromegaly_features")
+        return Acromegaly(queried[0], known=False) if queried else None
 
     def physiological_uln(self, state: str) -> float | None:
         """Upper limit of the chosen (else default) set's stratum for `state` ("lactating")."""

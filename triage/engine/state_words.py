@@ -251,15 +251,24 @@ class StateVocabulary:
             + r")(?!\w)",
             re.IGNORECASE,
         )
-        # a bare answer that is the whole rest of the clause ("dialyse : non", "Dialyse: nein")
+        # a bare answer that is the whole rest of the clause ("dialyse : non", "Dialyse: nein"),
+        # after the person a label names ("Stillende Mutter: nein", "Pregnant woman - no")
+        no_word = _compile(negation.get("answers", []), source, "negation.answers").pattern
+        person = _compile(
+            negation.get("answer_labels", []) or ["(?!)"], source, "negation.answer_labels"
+        ).pattern
         self._negation_answer = re.compile(
             r"^[^\w]*(?:(?:"
+            + person
+            + r")(?!\w)[^\w]*)?(?:(?:"
             + _compile(negation.get("copulas", []), source, "negation.copulas").pattern
             + r")(?!\w))?[^\w]*(?:"
-            + _compile(negation.get("answers", []), source, "negation.answers").pattern
+            + no_word
             + r")[^\w]*$",
             re.IGNORECASE,
         )
+        # the clause after a spaced dash that is only that answer ("Lactating - no")
+        self._answer_only = re.compile(r"^[^\w]*(?:" + no_word + r")[^\w]*$", re.IGNORECASE)
         self._negation_cancel = frozenset(str(w).lower() for w in negation.get("cancel", []))
         # a negation after the noun is its own within the window ("pregnancy biochemically
         # excluded"), unless another finding stands between: a word naming one ("Dialyse HBsAg
@@ -589,6 +598,8 @@ class StateVocabulary:
         rest = work[sep.end() :]
         if mark != "," and self._dash_continues.match(rest):
             return True
+        if mark != "," and self._is_answer(rest):
+            return True  # a form's answer: "Lactating - no", "Pregnant - unknown"
         after = self._negation_adjacent.match(rest) or self._negation_after.match(rest)
         if after is None or after.group("gap").strip(" "):
             return False
@@ -596,6 +607,13 @@ class StateVocabulary:
             return True
         following = _CLAUSES.search(rest, after.end())
         return dates_its_stop(rest[after.end() : following.start() if following else None])
+
+    def _is_answer(self, rest: str) -> bool:
+        """Whether the clause that `rest` opens is only a no or a not-known answer ([negation]
+        answers, [answers] unknown: "no", "nein", "nee", "unknown", "?")."""
+        following = _CLAUSES.search(rest)
+        clause = rest[: following.start() if following is not None else None]
+        return self._answer_only.match(clause) is not None or self._answer(clause) == "unknown"
 
     @staticmethod
     def _answer_facts(
