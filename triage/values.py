@@ -4481,9 +4481,11 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
         rf"|(?:{j_after})\s+(?P<jdays>\d{{1,3}})\s*j\.?(?![^\W\d_]))"
     )
     # "abgesetzt seit 2 Tagen", "off risperidone for 2 days": how long the stop has lasted
-    since = rf"(?:{'|'.join(stopped['since'])})\s+{_time_span(3)}"
+    # (a whole word, perhaps glued to the number: "x2d")
+    since = rf"(?:{'|'.join(stopped['since'])})(?![^\W\d_])\s*{_time_span(3)}"
     gap = rf"(?:[\s\-]+[^\W\d_][\w\-]*){{0,{int(stopped['since_gap_words'])}}}"
-    since_words = "|".join([*stopped["words"], *stopped["since_words"]])
+    since_only = "|".join(stopped["since_words"])
+    since_words = "|".join([*stopped["words"], since_only])
     # "stopped 2 days ago", "stopped (yesterday)", "last given 10 days ago"
     # "stopped metoclopramide yesterday": the drug between (stop_drug_gap)
     forward = compile_vocabulary(
@@ -4492,8 +4494,11 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
         re.IGNORECASE,
     )
     # "vor 2 Tagen abgesetzt", "gestern abgesetzt", "2 dagen geleden gestopt", "seit 2 Tagen
-    # abgesetzt"
-    backward = compile_vocabulary(rf"\b(?:{time}|{since})\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    # abgesetzt", "seit 2 Tagen ohne Risperdal"
+    backward = compile_vocabulary(
+        rf"\b(?:{time}\W*(?:{words})|{since}\W*(?:{words}|{since_only}))(?![^\W\d_])",
+        re.IGNORECASE,
+    )
     return forward, backward, relative
 
 

@@ -36,8 +36,10 @@ from triage.knowledge.drugs import (
     DrugMention,
     class_mention_of,
     depot_acting_threshold,
+    dose_minutes_before,
     doubt_clause,
     drug_matcher,
+    given_intravenously,
     gives_medications,
     medication_lists,
     named_classes,
@@ -611,12 +613,41 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
             f"; above {ctx.amount(rarely, approx=True, mark='~')} a drug alone rarely explains "
             "the level: a possible cause only, and the pituitary is imaged even so"
         )
-    if match.doubt:
-        line += _DOUBT_NOTES[match.doubt]
-    likely = (
-        drug.frequency in LIKELY_FREQUENCIES and not exceeded and not beyond and not match.doubt
-    )
+    dosed, acute = _dose_before_sample(ctx, match, written)
+    doubt = "" if dosed and match.doubt == "as_needed" else match.doubt
+    if doubt:
+        line += _DOUBT_NOTES[doubt]
+    line += dosed
+    graded = drug.frequency in LIKELY_FREQUENCIES or acute
+    likely = graded and not exceeded and not beyond and not doubt
     return line, likely, exceeded
+
+
+def _dose_before_sample(ctx: RowContext, match: DrugMatch, written: str) -> tuple[str, bool]:
+    """A dose written as given shortly before the sample (knowledge/drugs.py
+    dose_minutes_before; at most thresholds.toml acute_dose_max_minutes): its evidence, and
+    whether the drug's rise follows such a dose at once (drugs.toml acute_rise: an opioid by
+    any route, cimetidine only intravenously; clinical-reference §3.1), which makes it a likely
+    cause whatever its grade in chronic users.  A drug taken as needed so dosed is no longer in
+    doubt (its rise follows a dose).  ("", False) when no such dose is written."""
+    drug = match.drug
+    if not drug.acute_rise and match.doubt != "as_needed":
+        return "", False  # (the usual drug: no dose time read)
+    minutes = dose_minutes_before(written)
+    window = ctx.t("acute_dose_max_minutes")
+    if minutes is None or minutes > window:
+        return "", False
+    when = f"; a dose given {fmt(minutes)} min before the sample"
+    route = drug.acute_rise == "any_route" or (
+        drug.acute_rise == "intravenous" and given_intravenously(written)
+    )
+    if route:
+        return f"{when}: its rise follows a dose within ~{fmt(window)} min, a likely cause", True
+    if drug.acute_rise == "intravenous":
+        return f"{when}, not intravenously: only an IV dose raises prolactin markedly", False
+    if match.doubt == "as_needed":
+        return f"{when}: taken as needed, its rise follows a dose", False
+    return "", False
 
 
 # A drug written with doubt or taken irregularly (knowledge/drugs.py _doubt) is a possible

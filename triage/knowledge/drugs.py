@@ -84,7 +84,7 @@ from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Final
 
@@ -130,8 +130,10 @@ from triage.values import (
 __all__ = [
     "DrugMatcher",
     "DrugMention",
+    "dose_minutes_before",
     "doubt_clause",
     "drug_matcher",
+    "given_intravenously",
     "gives_medications",
     "medication_lists",
     "no_longer_clause",
@@ -3177,6 +3179,51 @@ def stop_span(item: str) -> tuple[float, float | None] | None:
     if stopped_recently(item):
         return 0.0, None
     return None
+
+
+# A dose's time before the sample, in minutes or hours (drugs.toml [patterns] dose_time_before,
+# dose_time_after, [words] minute_units; the hours of synonyms.toml [values.durations]): "30 min
+# before sample", "Morphin s.c. vor 90 min", "1 h avant le prélèvement", "hace 1 hora", "1 ora
+# prima del prelievo", "1 uur geleden" (review 29).
+_MINUTE_UNITS: Final = _words("minute_units")
+_HOUR_UNITS: Final = tuple(
+    normalise_word(word) for word in synonyms_data()["values"]["durations"]["hours"]
+)
+_MINUTES_PER_HOUR: Final = timedelta(hours=1) // timedelta(minutes=1)
+_DOSE_TIME_UNIT: Final = "|".join(
+    re.escape(word) for word in sorted({*_MINUTE_UNITS, *_HOUR_UNITS}, key=len, reverse=True)
+)
+_DOSE_TIME: Final = compile_vocabulary(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('dose_time_before')})\s+"
+    rf"(?P<before>\d+(?:[.,]\d+)?)\s*(?P<before_unit>{_DOSE_TIME_UNIT})\.?(?![^\W\d_])"
+    rf"|(?<![\w.,/])(?P<after>\d+(?:[.,]\d+)?)\s*(?P<after_unit>{_DOSE_TIME_UNIT})\.?\s+"
+    rf"(?:{_pattern_alternatives('dose_time_after')})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_INTRAVENOUS: Final = compile_vocabulary(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('intravenous_route')})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication item
+def dose_minutes_before(item: str) -> float | None:
+    """How many minutes before the sample a medication-list item writes a dose was given ("30
+    min before sample": 30; "Morphin 10 mg s.c. vor 90 min": 90; "oxycodone 10 mg 2 h before
+    sample": 120), else None."""
+    found = _DOSE_TIME.search(_fold(item).lower())
+    if found is None:
+        return None
+    side = "before" if found.group("before") else "after"
+    number = float(found.group(side).replace(",", "."))
+    unit = found.group(f"{side}_unit").lower()
+    return number if unit in _MINUTE_UNITS else number * _MINUTES_PER_HOUR
+
+
+def given_intravenously(item: str) -> bool:
+    """Whether a medication-list item writes the intravenous route ("IV bolus", "i.v.", "e.v.",
+    "endovenosa", "intraveineuse": drugs.toml [patterns] intravenous_route)."""
+    return _INTRAVENOUS.search(_fold(item).lower()) is not None
 
 
 def stop_span_at(

@@ -170,9 +170,12 @@ DRUG_KEYS: Final = frozenset(
         "note",
         "acts_after_stop",
         "misuse",
+        "acute_rise",
     }
 )
-CLASS_KEYS: Final = frozenset({"name", "effect", "label", "evidence", "within"})
+CLASS_KEYS: Final = frozenset({"name", "effect", "label", "evidence", "within", "acute_rise"})
+# drugs.toml acute_rise: how a dose just before the sample raises prolactin at once
+ACUTE_RISES: Final = ("any_route", "intravenous")
 # The medication free-text vocabulary of drugs.toml (triage.knowledge.drugs reads it): word lists
 # ([words]) and lists of regular expressions ([patterns]).
 DRUG_WORD_KEYS: Final = frozenset(
@@ -195,6 +198,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "both", "all_of_them", "list_stop_copula", "for_person", "gives_to", "reaction_on",
         "reaction_cause", "reaction_signs",
         "other_stop_subjects", "holiday_words", "holiday_of_treatment", "taken_before",
+        "minute_units",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
@@ -215,6 +219,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "no_longer_taken", "own_purpose", "avoid_label", "agonist_other_purpose",
         "stop_abbreviations", "now_taken_after", "back_to_patient", "breast_label",
         "as_needed_state", "as_needed_word_label", "regular_schedule", "conditional_stop",
+        "dose_time_before", "dose_time_after", "intravenous_route",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
@@ -1288,15 +1293,27 @@ def _build_classes(records: Sequence[_Record], problems: _Problems) -> list[Drug
         label = _text(rec, "label", problems, required=effect == "raises")
         evidence = _text(rec, "evidence", problems, required=True)
         within = _text(rec, "within", problems, required=False)
+        acute = _acute_rise(rec, problems)
         if len(problems.items) > before or not effect:
             continue
         effect_of = cast(ClassEffect, effect)
-        classes[name] = DrugClassInfo(name, effect_of, label, evidence, rec.line or 0, within)
+        classes[name] = DrugClassInfo(
+            name, effect_of, label, evidence, rec.line or 0, within, acute
+        )
     for info in classes.values():
         if info.within and info.within not in classes:
             message = f"class {info.name!r}: within {info.within!r} is not a class"
             problems.add(message, line=info.line, field="within")
     return list(classes.values())
+
+
+def _acute_rise(rec: _Record, problems: _Problems) -> str:
+    """A [[class]]'s or [[drug]]'s acute_rise ("" when not given), one of ACUTE_RISES."""
+    acute = _text(rec, "acute_rise", problems, required=False)
+    if acute and acute not in ACUTE_RISES:
+        message = f"acute_rise {acute!r} is not one of {', '.join(ACUTE_RISES)}"
+        problems.add(message, line=rec.line_of("acute_rise"), field="acute_rise")
+    return acute
 
 
 def _choice(rec: _Record, key: str, allowed: tuple[str, ...], problems: _Problems) -> str | None:
@@ -1335,6 +1352,7 @@ def _build_drug(
     if acting and acting not in load_thresholds().values:
         message = f"acts_after_stop {acting!r} is not a threshold of thresholds.toml"
         problems.add(message, line=rec.line_of("acts_after_stop"), field="acts_after_stop")
+    acute = _acute_rise(rec, problems)
     if len(problems.items) > before or not (drug_class and effect and frequency):
         return None
     return Drug(
@@ -1353,6 +1371,7 @@ def _build_drug(
         acts_after_stop=acting,
         within_class=classes[drug_class].within,
         misuse=_boolean(rec, "misuse", problems, default=False),
+        acute_rise=acute or classes[drug_class].acute_rise,
     )
 
 

@@ -161,6 +161,9 @@ class DrugClassInfo:
     # "Antipsychotic: aripiprazole 10 mg" is aripiprazole, not an antipsychotic unspecified);
     # "" = its own name only
     within: str = ""
+    # how a dose just before the sample raises prolactin at once (drugs.toml acute_rise: its
+    # drugs' unless a drug says its own): "any_route", "intravenous"; "" = no acute rise read
+    acute_rise: str = ""
 
 
 Frequency = Literal["high", "moderate", "low", "case_reports", "none"]
@@ -189,6 +192,10 @@ class Drug:
     # a drug of misuse (heroin, cocaine, alcohol excess): "abstinent", "clean", "in remission"
     # right after it end it (drugs.toml misuse)
     misuse: bool = False
+    # a dose given shortly before the sample raises prolactin at once (drugs.toml acute_rise,
+    # the drug's or its class's): "any_route" (opioids: clinical-reference §3.1, within 90-150
+    # min), "intravenous" (cimetidine: only an IV bolus); "" = none read
+    acute_rise: str = ""
 
     def __hash__(self) -> int:
         # equal drugs have the same name and lexicon line: hashing those two, not the brand and
