@@ -128,7 +128,9 @@ def coded_words(code: str) -> str:
 # a digit or the ICD-10-CM "A": "R51", "Z3A", "O9A"), then its subcategory after a dot
 # ("H53.47") or written on ("H534"), then an ICD-10-GM certainty letter or a mark ("N18.5 V",
 # "E22.1!").  Never a bare "E2", "T4" or "G2P1".
-_NOTE_CODE: Final = r"[A-Z]\d[\dA](?:\.[\dA-Z]{1,4}|\d{1,2})?(?:[!*+\u2020]|(?-i:\s+[GVAZ]))?(?![\w.])"
+_NOTE_CODE: Final = (
+    r"[A-Z]\d[\dA](?:\.[\dA-Z]{1,4}|\d{1,2})?(?:[!*+\u2020]|(?-i:\s+[GVAZ]))?(?![\w.])"
+)
 
 
 @dataclass(frozen=True, slots=True)
