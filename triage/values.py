@@ -124,6 +124,135 @@ def coded_words(code: str) -> str:
     return next((words for a, b, words in _coded_ranges() if a <= head <= b), "")
 
 
+# A diagnosis code as a note writes it after its label: an ICD-10 category (a letter, a digit,
+# a digit or the ICD-10-CM "A": "R51", "Z3A", "O9A"), then its subcategory after a dot
+# ("H53.47") or written on ("H534"), then an ICD-10-GM certainty letter or a mark ("N18.5 V",
+# "E22.1!").  Never a bare "E2", "T4" or "G2P1".
+_NOTE_CODE: Final = (
+    r"[A-Z]\d[\dA](?:\.[\dA-Z]{1,4}|\d{1,2})?(?:[!*+\u2020]|(?-i:\s+[GVAZ]))?(?![\w.])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _CodeLabels:
+    """synonyms.toml [coded_condition_labels], compiled."""
+
+    label: re.Pattern[str]  # a label of diagnoses (its words, then its tail: "Dx codes")
+    doubting: re.Pattern[str]  # a heading's word that says the diagnoses are not established
+    heading: re.Pattern[str]  # a list item that is a heading: its words, then ":"
+    codes: re.Pattern[str]  # the codes that open a list item
+    code: re.Pattern[str]  # one of them
+
+
+@cache
+def _code_labels() -> _CodeLabels:
+    table = synonyms_data()["coded_condition_labels"]
+    tail = "|".join(table["label_tail"])
+    label = rf"(?<!\w)(?:{'|'.join(table['labels'])})(?!\w)(?:[\s-]*\(?(?:{tail})\)?(?!\w))*"
+    return _CodeLabels(
+        label=compile_vocabulary(label, re.IGNORECASE),
+        doubting=compile_vocabulary(
+            rf"(?<!\w)(?:{'|'.join(table['doubting'])})(?!\w)", re.IGNORECASE
+        ),
+        heading=compile_vocabulary(r"\s*([^\W\d][^:;,\n|]{0,60}?)\s*:(?!\d)"),
+        codes=compile_vocabulary(rf"\s*(?:{_NOTE_CODE}[\s,/&+]*)+", re.IGNORECASE),
+        code=compile_vocabulary(_NOTE_CODE, re.IGNORECASE),
+    )
+
+
+# A note's list items: between ";", "|", a line's end, a comma or a slash not inside a number;
+# a full stop ending a sentence ends the codes' list too.
+_CODE_ITEMS: Final = re.compile(r"[;|\n]|,(?!\d)|/(?!\d)|\.(?=\s|$)")
+_SENTENCE_END: Final = "."
+
+
+def _folded(text: str) -> str:
+    """``text`` without accents, one character for each ("Diagnóstico" -> "Diagnostico")."""
+    if text.isascii():
+        return text
+    return "".join(unicodedata.normalize("NFKD", ch)[:1] or ch for ch in text)
+
+
+class LabelledCodes(NamedTuple):
+    """A note with the words of the diagnosis codes its labels name (``text``) and the codes
+    written alone whose words synonyms.toml [coded_conditions] does not list (``unread``)."""
+
+    text: str
+    unread: tuple[str, ...]
+
+
+@lru_cache(maxsize=8192)
+def labelled_codes_read(text: str) -> LabelledCodes:
+    """``text`` with the words of each ICD-10 code a label of diagnoses names
+    (synonyms.toml [coded_condition_labels]) written after it, as an HL7 DG1 or a FHIR
+    Condition sent as a code is read (coded_words): "Dx: D35.2, H53.47" -> "Dx: D35.2 pituitary
+    adenoma, H53.47 visual field defect"; "ICD-10 Z33.1" -> "ICD-10 Z33.1 pregnant".  A label
+    opens the list items after it (up to another heading, "Meds:", or a sentence's end), and a
+    code is read where it opens an item (or follows the label).  Not read: a code with the
+    ICD-10-GM letter V or A (diagnosis_certainty), the codes under a heading that doubts them
+    ("Differential diagnosis:", "Verdachtsdiagnose:"), a code-shaped word with no label."""
+    words = _code_labels()
+    folded = _folded(text)
+    if words.label.search(folded) is None:  # most notes: no label, nothing to read
+        return LabelledCodes(text, ())
+    inserts: list[tuple[int, str]] = []
+    unread: list[str] = []
+    reading = False
+    start = 0
+    for end in [*(m.start() for m in _CODE_ITEMS.finditer(text)), len(text)]:
+        item, at = folded[start:end], start
+        sentence_ended = text[end : end + 1] == _SENTENCE_END
+        start = end + 1
+        heading = words.heading.match(item)
+        if heading is not None:  # "Dx:", "Meds:": a list of diagnoses opens, or another one
+            reading = _names_codes(words, heading.group(1))
+            item, at = item[heading.end() :], at + heading.end()
+        elif reading is False and (label := words.label.match(item.lstrip())) is not None:
+            # "ICD-10 H53.4": the label right before its code
+            skip = len(item) - len(item.lstrip()) + label.end()
+            if words.doubting.search(item[:skip]) is None and words.codes.match(item, skip):
+                item, at = item[skip:], at + skip
+                reading = True
+        if reading and (found := words.codes.match(item)) is not None:
+            run = item[: found.end()]
+            alone = not item[found.end() :].strip()
+            for code in words.code.finditer(run):
+                said = _code_words(code.group())
+                if said:
+                    inserts.append((at + code.end(), f" {said}"))
+                elif alone and said is not None:
+                    unread.append(code.group().upper())
+        if sentence_ended:
+            reading = False
+    out = text
+    for position, said in reversed(inserts):
+        out = f"{out[:position]}{said}{out[position:]}"
+    return LabelledCodes(out, tuple(dict.fromkeys(unread)))
+
+
+def unread_labelled_codes_warnings(notes: Iterable[object]) -> list[str]:
+    """The file's warning naming the diagnosis codes its notes or diagnosis columns write alone
+    after a label ("Dx: I10, E11.9") and whose words [coded_conditions] does not list
+    (labelled_codes_read), [] when none; ``notes``: the distinct notes."""
+    unread = [c for t in notes if isinstance(t, str) for c in labelled_codes_read(t).unread]
+    return [unread_codes_warning(unread)] if unread else []
+
+
+def _names_codes(words: _CodeLabels, heading: str) -> bool:
+    """The heading ("Dx", "Problem list", "ICD-10 code(s)") opens a list of diagnoses, not one
+    it doubts ("Differential diagnosis", "Verdachtsdiagnose")."""
+    return words.label.search(heading) is not None and words.doubting.search(heading) is None
+
+
+def _code_words(written: str) -> str | None:
+    """The words of one code as a note writes it ("D35.2", "N18.5 G"), "" when none are listed,
+    None when its certainty letter says it is not established ("N18.5 V", "E22.1 A")."""
+    code, certainty = split_certainty(" ".join(written.split()).upper())
+    if certainty:
+        return None
+    return coded_words(code.rstrip("!*+\u2020"))
+
+
 DOUBTED, EXCLUDED = "doubted", "excluded"  # a diagnosis's certainty (diagnosis_certainty)
 
 

@@ -79,7 +79,7 @@ from triage.engine.text import (
     Hits,
     load_cue_book,
     merge_hits,
-    words_joined_over_breaks,
+    texts_as_read,
 )
 from triage.engine.units import (
     MIU_L,
@@ -178,8 +178,9 @@ def _triage_frame(
     ages = ages.where(np.isnan(age_spans), youngest.fillna(0.0))
     work = frame.assign(age_years=ages)
     # words hyphenated over a line break in a note ("Gesichtsfeld-<new line>ausfall") read as
-    # one word by every text rule
-    work = work.assign(**words_joined_over_breaks(work))
+    # one word by every text rule, and a diagnosis code after its label ("Dx: H53.47") in its
+    # words
+    work = work.assign(**texts_as_read(work))
     # The patient's state, read once per row from every state column and the free text, is the
     # one authority for pregnancy, feeding, menopause, dialysis, transplant and liver disease:
     # the yes/no and number columns the rules read are derived from it.

@@ -37,7 +37,12 @@ from triage.regex_cache import compile_vocabulary, prefix_trie
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError, field_words
 from triage.transliteration import vocabulary
-from triage.values import hyphen_breaks_joined, one_as_digit, without_general_statements
+from triage.values import (
+    hyphen_breaks_joined,
+    labelled_codes_read,
+    one_as_digit,
+    without_general_statements,
+)
 
 CUES_FILE = "cues.toml"
 # Every field a clinician's words may be in: the free-text columns and the kept text of the
@@ -65,12 +70,14 @@ _WORD = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def words_joined_over_breaks(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    """The free-text columns of ``frame`` that hold a word hyphenated over a line break in a
-    cell ("Gesichtsfeld-<new line>ausfall", "Metoclo-<new line>pramid": values
-    .hyphen_breaks_joined), with those words joined, as the text rules read them: a red flag or
-    a drug broken to fit its cell is still named.  (Once per distinct cell; the frame's own cells,
-    shown to the user, are left as written.)"""
+def texts_as_read(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The free-text columns of ``frame`` as the text rules read them, where that differs from
+    the cell: a word hyphenated over a line break joined ("Gesichtsfeld-<new line>ausfall",
+    "Metoclo-<new line>pramid": values.hyphen_breaks_joined), so that a red flag or a drug broken
+    to fit its cell is still named; the diagnosis codes a label names with their words after
+    them ("Dx: H53.47" -> "Dx: H53.47 visual field defect": values.labelled_codes_read, review
+    29).  (Once per distinct cell; the frame's own cells, shown to the user, are left as
+    written.)"""
     out: dict[str, pd.Series] = {}
     for name in FREE_TEXT_FIELDS:
         if name not in frame.columns:
@@ -80,7 +87,10 @@ def words_joined_over_breaks(frame: pd.DataFrame) -> dict[str, pd.Series]:
             continue
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         texts = uniques.tolist()
-        joined = [hyphen_breaks_joined(t) if isinstance(t, str) else t for t in texts]
+        joined = [
+            labelled_codes_read(hyphen_breaks_joined(t)).text if isinstance(t, str) else t
+            for t in texts
+        ]
         if joined == texts:
             continue
         table = np.array([*joined, None], dtype=object)

@@ -115,6 +115,7 @@ from triage.values import (
     cell_text,
     is_empty_value,
     synonyms_data,
+    unread_labelled_codes_warnings,
 )
 
 log = logging.getLogger("triage")
@@ -452,6 +453,8 @@ def _read_sheet(
         frame, rejected, triaged = built.frame, split.rejected + built.rejected, len(built.frame)
         summary.warnings += built.warnings
         corrections = built.corrections
+    # a diagnosis column's or a note's codes with no words listed ("Dx: I10"): named
+    summary.warnings += unread_labelled_codes_warnings(frame["comments"].dropna().unique())
     if facts.urgent or book.urgent_rows:
         numbers = book.line_numbers if book.number_by_line else None
         rejected = with_urgency(
