@@ -1185,9 +1185,16 @@ class StateVocabulary:
 
     def _lapsed(self, match: re.Match[str]) -> bool:
         """Whether a match writes a last period at least menopause_amenorrhoea_months before
-        the sample: its `date` at the sample's date, or its weeks / months / years."""
+        the sample: its `date` at the sample's date, its weeks / months / years, or the year
+        since which none came (`since_year`)."""
         groups = {k: v for k, v in match.groupdict().items() if v}
         weeks = _weeks(groups)
+        if weeks is None and "since_year" in groups:
+            # "no menses since 2022": the last period at the latest at that year's end, counted
+            # to the sample's date (else to the first day of the sample's year: never longer)
+            sample = self._sample or date(self._year, 1, 1)
+            ended = date(int(groups["since_year"]) + 1, 1, 1)
+            weeks = (sample - ended).days / DAYS_PER_WEEK
         if weeks is None and "date" in groups and self._sample is not None:
             written = _date(_unblanked(_SPANISH_DE.sub(" ", groups["date"]).strip()))
             if written is not None:
