@@ -63,7 +63,7 @@ from triage.values import (
     stopped_month_match,
     text_dayfirst,
     without_general_statements,
-    writes_a_year,
+    writes_a_date,
 )
 
 STATES_FILE = "states.toml"
@@ -92,6 +92,8 @@ _FIRST = re.compile(r"^\s*([^\s,;:(]+)")
 _CODED_CELL = re.compile(
     r"\s*(?:\d{1,2}\s*=|\[\s*\d{1,2}\s*\]|\(\s*\d{1,2}\s*\))\s*([^\W\d_].*?)\s*"
 )
+# a day and month without a year ("11/1", "01.11."): a delivery's date read at the sample's
+_DAY_MONTH_ONLY: Final = re.compile(r"(?P<a>\d{1,2})(?P<mark>[./])(?P<b>\d{1,2})\.?")
 _BLANKED_DATE = re.compile(r"(?P<a>\d{1,2})(?P<mark>[./-])(?P<b>\d{1,2})\s+(?P<y>\d{4})")
 _TWO_DIGIT_YEAR = re.compile(r"[./-]\d\d$")  # a due date's two-digit year ("15.06.26")
 _SPANISH_DE = re.compile(r"\s+de(?:l)?\s+", re.IGNORECASE)  # "10 de diciembre de 2026"
@@ -153,6 +155,10 @@ class _Concept:
     # 01/01/2026": feeding lasts months to years, so the pregnancy_post_term_weeks cut-off of a
     # dated pregnancy does not apply): only words make it past
     dated_onset: bool = False
+    # its own date decides (a delivery written with its day, "s/p C-section 10/31/2026", "Z.n.
+    # Sectio am 01.11.2026"): a history word before it says only that it happened, not that it
+    # is long past
+    dated_event: bool = False
     # a test result (a lab number, a pregnancy test): a date before or after it dates it as an
     # earlier sample's ([history] result_before, result_after)
     result: bool = False
@@ -811,6 +817,7 @@ class StateVocabulary:
             result=concept.result,
             onset=concept.onset_years,
             dated_onset=concept.dated_onset,
+            dated_event=concept.dated_event,
             word=matched,
         ):
             return concept.past
@@ -989,6 +996,7 @@ class StateVocabulary:
         result: bool = False,
         onset: bool = False,
         dated_onset: bool = False,
+        dated_event: bool = False,
         word: str = "",
     ) -> bool:
         """Written as past history: a history word before the match ("antécédent de", "h/o",
@@ -1024,7 +1032,7 @@ class StateVocabulary:
             return True
         if self._current.search(rest[: 2 * self.after_chars]):
             return False
-        if self._past_before.search(tail):
+        if self._past_before.search(tail) and not dated_event:
             return True
         if onset:  # "CKD 4 (2019)": the year it was found, not the year it ended
             return False
@@ -1098,7 +1106,7 @@ class StateVocabulary:
         if "delivered" in groups and self._sample is not None:
             # a delivery's date ("Sectio am 01.12.2026"): the time since it at the sample's date
             # (a date after the sample, or none: it stays a delivery without a date)
-            born = _date(_unblanked(groups["delivered"]))
+            born = _delivered(groups["delivered"], self._sample)
             days = (self._sample - born).days if born is not None else -1
             if days >= 0 and concept.recent is not None:
                 out.extend(Fact(k, v, column, quote) for k, v in concept.recent)
@@ -1178,7 +1186,7 @@ class StateVocabulary:
             readings = self._due_readings(groups["due"])
             return bool(readings) and all(weeks > longest for weeks in readings)
         if groups.get("delivered"):
-            born = _date(_unblanked(groups["delivered"]))
+            born = _delivered(groups["delivered"], self._sample)
             return born is not None and born <= self._sample
         return False
 
@@ -1203,9 +1211,16 @@ class StateVocabulary:
 
     def _lapsed(self, match: re.Match[str]) -> bool:
         """Whether a match writes a last period at least menopause_amenorrhoea_months before
-        the sample: its `date` at the sample's date, or its weeks / months / years."""
+        the sample: its `date` at the sample's date, its weeks / months / years, or the year
+        since which none came (`since_year`)."""
         groups = {k: v for k, v in match.groupdict().items() if v}
         weeks = _weeks(groups)
+        if weeks is None and "since_year" in groups:
+            # "no menses since 2022": the last period at the latest at that year's end, counted
+            # to the sample's date (else to the first day of the sample's year: never longer)
+            sample = self._sample or date(self._year, 1, 1)
+            ended = date(int(groups["since_year"]) + 1, 1, 1)
+            weeks = (sample - ended).days / DAYS_PER_WEEK
         if weeks is None and "date" in groups and self._sample is not None:
             written = _date(_unblanked(_SPANISH_DE.sub(" ", groups["date"]).strip()))
             if written is not None:
@@ -1260,6 +1275,7 @@ class StateVocabulary:
             event=bool(body.get("event", False)),
             onset_years=bool(body.get("onset_years", False)),
             dated_onset=bool(body.get("dated_onset", False)),
+            dated_event=bool(body.get("dated_event", False)),
             result=bool(body.get("result", False)) or str(body.get("number", "")).startswith(LAB),
             ends=bool(body.get("ends", False)),
             repeated=bool(body.get("repeated", False)),
@@ -1314,10 +1330,11 @@ def _stage(text: str) -> float:
 
 
 def writes_a_state_date(text: str) -> bool:
-    """Whether a state cell writes a year (values.writes_a_year) or a state's end as "until" a
-    month ("BF until Jan", "Stillen bis Dezember", which the sample's date places:
-    _ended_in_month): only then does the sample's date matter to reading it."""
-    if writes_a_year(text):
+    """Whether a state cell writes a year, or a day and month without one ("s/p SVD 11/1":
+    values.writes_a_date), or a state's end as "until" a month ("BF until Jan", "Stillen bis
+    Dezember", which the sample's date places: _ended_in_month): only then does the sample's
+    date matter to reading it."""
+    if writes_a_date(text):
         return True
     found = stopped_month_match(text)
     return found is not None and opens_with_until(found.group(0))
@@ -1364,6 +1381,25 @@ def _weeks(groups: Mapping[str, str]) -> float | None:
         return float(groups["months"]) * _WEEKS_PER_MONTH
     if "years" in groups:
         return float(groups["years"]) * WEEKS_PER_YEAR
+    return None
+
+
+def _delivered(written: str, sample: date) -> date | None:
+    """A delivery's written date: with its year (_date), or a day and month without one ("s/p
+    SVD 11/1", "Sectio am 01.11."), the latest such day not after the sample's (day first when
+    dotted, else in the run's order: values.text_dayfirst)."""
+    found = _DAY_MONTH_ONLY.fullmatch(written.strip())
+    if found is None:
+        return _date(_unblanked(written))
+    first, second = int(found["a"]), int(found["b"])
+    day, month = (first, second) if found["mark"] == "." or text_dayfirst() else (second, first)
+    for year in (sample.year, sample.year - 1):
+        try:
+            day_written = date(year, month, day)
+        except ValueError:
+            return None
+        if day_written <= sample:
+            return day_written
     return None
 
 
