@@ -20,9 +20,12 @@ from triage.transliteration import vocabulary
 
 STATES_FILE: Final = "states.toml"
 # Where a clause of a note ends for this reading (as state_words reads the states): ; | new
-# lines, a comma not inside a number, a full stop before a space, a spaced dash, "but".
+# lines, a comma not inside a number, a full stop before a space, a spaced dash, "but".  A dash
+# that ends its item ("Gravidität - ", "Dialyse -\n") is a sign for "absent" (absence_marks.py),
+# no clause's end.
 CLAUSES: Final = re.compile(
-    r"[;\n|]|,(?!\d)|(?<!\d)\.(?=\s|$)|\s[-–]\s|\b(?:but|aber|mais|pero|ma|maar)\b",
+    r"[;\n|]|,(?!\d)|(?<!\d)\.(?=\s|$)|\s[-–][^\S\n](?![^\S\n]*(?:$|[,;|\n]))"
+    r"|\b(?:but|aber|mais|pero|ma|maar)\b",
     re.IGNORECASE,
 )
 # A label's colon (never a time's: "08:10")

@@ -31,6 +31,7 @@ from typing import Any, Final
 import pandas as pd
 
 from triage import toml_cache
+from triage.absence_marks import absent_after
 from triage.engine.relatives import CLAUSES, Relatives
 from triage.engine.relatives import compile_alternatives as _compile
 from triage.engine.text import require_table
@@ -509,7 +510,9 @@ class StateVocabulary:
         quote = self._quote(text)
         if meaning is not None:
             # "1 = ja" (a statistics package's value label): the label is the answer
-            answer = self._answer(code_label(_PARENS.sub(" ", text)))
+            answer = (  # "Ø", "(-)": a sign for "absent", also in brackets
+                "no" if absent_after(text) else self._answer(code_label(_PARENS.sub(" ", text)))
+            )
             if answer is not None:
                 said = self._answer_facts(meaning, answer, column, quote)
                 if answer != "yes":
@@ -677,7 +680,7 @@ class StateVocabulary:
         ):
             if word in self._answers[kind]:
                 return answer
-        return None
+        return "no" if absent_after(text) else None  # "Ø", "∅", "(-)": a sign for "absent"
 
     def _protect(self, text: str) -> str:
         """`text` with the full stops of abbreviations, and the marks between a state and its
@@ -825,8 +828,10 @@ class StateVocabulary:
             self._past_clause.search(written) or self._past_clause_after.match(written_rest)
         ):
             return concept.past  # "NTX after 6 years of HD", "HD until the kidney transplant"
-        if self._negation_answer.match(rest):
-            return concept.negated or ()  # "dialyse : non", "dialysis? no": a form's answer
+        if self._negation_answer.match(rest) or absent_after(rest):
+            # "dialyse : non", "dialysis? no": a form's answer; "Dialyse: Ø", "Gravidität -": a
+            # sign for "absent"
+            return concept.negated or ()
         doubt_tail = self._doubt_tail.search(before)
         doubt = doubt_tail.group(0) if doubt_tail is not None else ""
         if concept.result and _ASKED_BEFORE.search(written):

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from triage import toml_cache
+from triage.absence_marks import absent_after
 from triage.engine.clock import EventClock
 from triage.engine.distinct import distinct_rows
 from triage.engine.relatives import Relatives, load_relatives
@@ -700,6 +701,8 @@ class CueBook:
                 continue  # asked, not found: "Gesichtsfeldausfall?", "Sehstörungen? -> Augenarzt"
             if self._negated_after(text[end : clause_start + len(clause)]):
                 continue
+            if absent_after(text, end):
+                continue  # a sign for "absent" after it: "Sehstörungen: Ø", "Galaktorrhoe (-)"
             if (
                 self._relatives is not None
                 and cue.name in self._relative_cues

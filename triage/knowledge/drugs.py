@@ -88,6 +88,7 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Final
 
+from triage.absence_marks import absent_after, may_hold_absence_mark
 from triage.knowledge.loaders import drug_term_key, load_drug_words
 from triage.knowledge.model import Drug, DrugMatch
 from triage.negated_lists import (
@@ -2062,6 +2063,7 @@ def _negations(
         in_label = any(low <= start < high for low, high in labelled)
         answered_no = (
             _ANSWER_AFTER.match(text, end) is not None
+            or absent_after(text, end)  # "Neuroleptika: Ø", "MCP Ø", "Haldol (-)"
             or _ZERO_DOSE.match(text, end) is not None
             # "will stop risperidone next week": the stop is planned, not the start
             or (_proposed_after(text, end) and not any(clause_start <= p < start for p in planned))
@@ -3482,8 +3484,8 @@ def _may_negate(text: str) -> bool:
         return True
     if _PAST_PERIOD.search(lower) or _ONE_OFF_YEAR.search(lower):
         return True
-    if any(mark in lower for mark in _ANSWER_MARKS):  # "Metoclopramide ✗"
-        return True
+    if any(mark in lower for mark in _ANSWER_MARKS) or may_hold_absence_mark(text):
+        return True  # "Metoclopramide ✗", "MCP Ø"
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
 
