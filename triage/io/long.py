@@ -1345,12 +1345,15 @@ def _keys(table: RawTable) -> tuple[np.ndarray, np.ndarray]:
         name = _per_distinct(table, "patient_name", lambda c: _text(c).casefold())
         birth = _per_distinct(table, "birth_date", _text)
         patient = np.where((name == "") & (birth == ""), "", name + "|" + birth)
+    if table.one_patient:  # one patient's cumulative report, no cell naming them
+        patient = np.where(patient == "", _ONE_PATIENT, patient)
     if "visit" in table.columns:
         visit = _per_distinct(table, "visit", lambda c: _text(c).casefold())
         patient = np.where(patient == "", "", patient + _VISIT_MARK + visit)
     return patient, _per_distinct(table, "specimen_id", _text)
 
 
+_ONE_PATIENT: Final = "\x00the report's patient"  # RawTable.one_patient's key (no cell holds it)
 _VISIT_MARK: Final = "\x00visit "  # joins the patient key and the visit (no cell holds it)
 
 
