@@ -150,20 +150,21 @@ def test_an_order_number_of_two_patients_gives_none(tmp_path: Path) -> None:
 
 # --- 2. cumulative reports: one test a row, the draw dates across -----------------------
 
-# (test, unit, interval) headers, the report's name for prolactin, TSH, creatinine, the dates
+# the draw dates as each language's reports write them
+DATES = {
+    "iso": ("2026-10-01", "2026-10-15", "2026-11-07"),
+    "dotted": ("01.10.2026", "15.10.2026", "07.11.2026"),
+    "slash": ("01/10/2026", "15/10/2026", "07/11/2026"),
+    "dash": ("01-10-2026", "15-10-2026", "07-11-2026"),
+}
+# (test, unit, interval) headers, the report's names of prolactin and creatinine, its dates
 CUMULATIVE = {
-    "en": ("Test", "Unit", "Reference range", "Prolactin", "Creatinine",
-           ("2026-10-01", "2026-10-15", "2026-11-07")),
-    "de": ("Analyt", "Einheit", "Referenzbereich", "Prolaktin", "Kreatinin",
-           ("01.10.2026", "15.10.2026", "07.11.2026")),
-    "fr": ("Analyse", "Unité", "Valeurs de référence", "Prolactine", "Créatinine",
-           ("01/10/2026", "15/10/2026", "07/11/2026")),
-    "es": ("Prueba", "Unidad", "Valores de referencia", "Prolactina", "Creatinina",
-           ("01/10/2026", "15/10/2026", "07/11/2026")),
-    "it": ("Esame", "Unità", "Valori di riferimento", "Prolattina", "Creatinina",
-           ("01/10/2026", "15/10/2026", "07/11/2026")),
-    "nl": ("Bepaling", "Eenheid", "Referentiewaarden", "Prolactine", "Creatinine",
-           ("01-10-2026", "15-10-2026", "07-11-2026")),
+    "en": ("Test", "Unit", "Reference range", "Prolactin", "Creatinine", DATES["iso"]),
+    "de": ("Analyt", "Einheit", "Referenzbereich", "Prolaktin", "Kreatinin", DATES["dotted"]),
+    "fr": ("Analyse", "Unité", "Valeurs de référence", "Prolactine", "Créatinine", DATES["slash"]),
+    "es": ("Prueba", "Unidad", "Valores de referencia", "Prolactina", "Creatinina", DATES["slash"]),
+    "it": ("Esame", "Unità", "Valori di riferimento", "Prolattina", "Creatinina", DATES["slash"]),
+    "nl": ("Bepaling", "Eenheid", "Referentiewaarden", "Prolactine", "Creatinine", DATES["dash"]),
 }  # fmt: skip
 
 
