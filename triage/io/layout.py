@@ -273,6 +273,7 @@ class RawTable:
     # rows equal in all of them and in the sample may be one sample written on several rows
     # (wide._pool_sample_medications)
     rest_cells: np.ndarray | None = None
+    one_patient: bool = False  # Workbook.one_patient: rows with no patient key are one person's
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -344,6 +345,7 @@ class RawTable:
             },
             None if self.open_sex is None else self.open_sex[positions],
         )
+        sub.one_patient = self.one_patient
         for name, col in self.columns.items():
             sub.columns[name] = col[positions]
             cached = self._distinct.get(id(col))
@@ -3063,6 +3065,7 @@ def build_raw_table(
         unread_units_row=split.unread_units_row,
         date1904=book.date1904,
         open_sex=open_sex,
+        one_patient=book.one_patient,
     )
     for name, col in match.fields.items():
         if col < len(split.distinct) and name not in rebuilt:

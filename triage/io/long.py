@@ -581,6 +581,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     """Turn a long table into canonical rows (prolactin) with their context attached."""
     warnings: list[str] = []
     _fill_identity_down(table, warnings)
+    _fill_identity_by_specimen(table, warnings)
     specs, spec_of_row, why_not = _classify_rows(table, local_tests(settings.tests))
     fields = np.array([s.field for s in specs] + [""], dtype=object)[spec_of_row]
     if len(table) and not (fields == "prolactin").any():
@@ -1142,6 +1143,58 @@ def _fill_identity_down(table: RawTable, warnings: list[str]) -> None:
         )
 
 
+# The cells of the person a sample's other rows give a row of the same specimen number
+_PERSON: Final = ("patient_id", "patient_name", "sex", "birth_date", "age_years", "age_unit")
+
+
+def _fill_identity_by_specimen(table: RawTable, warnings: list[str]) -> None:
+    """An LIS export that writes the patient once per order and only the order or specimen
+    number on the order's other lines ("O1 | M1 | F | PRL 85", "O1 | | | TSH 12.5"): a row
+    with a specimen number and no patient takes the patient of the other rows of that number,
+    when they name one patient and the row names no other (its own name, birth date or sex
+    differ).  Before, the TSH, eGFR and PEG recovery of the very sample were rejected as
+    other_test (review 29 AT3): the fill-down above reads only rows with neither."""
+    person = next((f for f in ("patient_id", "patient_name") if f in table.columns), None)
+    if person is None or "specimen_id" not in table.columns or len(table) == 0:
+        return
+    present = [f for f in _PERSON if f in table.columns]
+    frame = pd.DataFrame({f: _per_distinct(table, f, _text) for f in present})
+    specimen = pd.Series(_per_distinct(table, "specimen_id", _text))
+    orphan = ((frame[person] == "") & (specimen != "")).to_numpy()
+    if not orphan.any() or orphan.all():
+        return
+    known = frame.where(frame != "")
+    own = known[~orphan]
+    keys = specimen[~orphan]
+    # per specimen number, each cell of its patient where its rows give one value only
+    single = own.groupby(keys).nunique() == 1
+    given = _by_specimen(own.groupby(keys).first().where(single), specimen)
+    cells = pd.DataFrame({f: _per_distinct(table, f, _none_if_empty) for f in present})
+    raw = _by_specimen(cells[~orphan].groupby(keys).first(), specimen)
+    taken = orphan & given[person].notna().to_numpy()
+    for f in present:
+        if f == person:
+            continue
+        differs = (known[f].notna() & given[f].notna() & (known[f] != given[f])).to_numpy()
+        taken &= ~differs
+    if not taken.any():
+        return
+    for f in present:
+        fill = taken & frame[f].eq("").to_numpy() & given[f].notna().to_numpy()
+        table.columns[f] = np.where(fill, raw[f].to_numpy(), table.columns[f])
+    warnings.append(
+        f"{int(taken.sum())} row(s) without a patient took it from the other rows of their "
+        "specimen number"
+    )
+
+
+def _by_specimen(per_specimen: pd.DataFrame, specimen: pd.Series) -> pd.DataFrame:
+    """Each row's line of ``per_specimen`` (indexed by specimen number), by its number."""
+    rows = per_specimen.reindex(specimen.to_numpy())
+    rows.index = specimen.index
+    return rows
+
+
 # The fixed facts of a person a research database's demographics row gives its other rows
 DETAIL_FIELDS: Final = ("sex", "birth_date", "age_years")
 
@@ -1292,12 +1345,15 @@ def _keys(table: RawTable) -> tuple[np.ndarray, np.ndarray]:
         name = _per_distinct(table, "patient_name", lambda c: _text(c).casefold())
         birth = _per_distinct(table, "birth_date", _text)
         patient = np.where((name == "") & (birth == ""), "", name + "|" + birth)
+    if table.one_patient:  # one patient's cumulative report, no cell naming them
+        patient = np.where(patient == "", _ONE_PATIENT, patient)
     if "visit" in table.columns:
         visit = _per_distinct(table, "visit", lambda c: _text(c).casefold())
         patient = np.where(patient == "", "", patient + _VISIT_MARK + visit)
     return patient, _per_distinct(table, "specimen_id", _text)
 
 
+_ONE_PATIENT: Final = "\x00the report's patient"  # RawTable.one_patient's key (no cell holds it)
 _VISIT_MARK: Final = "\x00visit "  # joins the patient key and the visit (no cell holds it)
 
 

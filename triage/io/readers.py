@@ -36,6 +36,7 @@ from triage.columns import (
     series_of,
     unread_yes_no_warnings,
 )
+from triage.io.cumulative import Cumulative, unpivot_cumulative
 from triage.io.delimited import check_field_counts
 from triage.io.drug_columns import (
     date_medications,
@@ -155,6 +156,12 @@ def read_file(
         book = open_input(path, data, limits=options.limits, name=name)
         del data  # the rows are read: the file's bytes are no longer needed
         chosen = options.sheet if options.sheet is not None else mapping.sheet
+        cumulative = None
+        if options.header_row is None and mapping.header_row is None:
+            cumulative = unpivot_cumulative(book, name, chosen)
+        original = book
+        if cumulative is not None:
+            book = cumulative.book
         titled = ""
         try:
             location = _locate(book, name, chosen, mapping, options)
@@ -164,18 +171,29 @@ def read_file(
                 raise
             mapping, titled = retitled
             location = _locate(book, name, chosen, mapping, options)
-        read = _read_sheet(book, name, digest, location, mapping, options)
+        read = _read_sheet(
+            _book_of(location.sheet, cumulative, original), name, digest, location, mapping, options
+        )
         if titled:
             read.summary.warnings.append(titled)
+        if cumulative is not None and location.sheet == cumulative.sheet:
+            read.summary.warnings.insert(0, cumulative.note)
         if chosen is None:
             for other in location.also:  # every visible sheet holding results is read
-                read = _with_sheet(read, book, name, digest, other, mapping, options)
+                more = _book_of(other, cumulative, original)
+                read = _with_sheet(read, more, name, digest, other, mapping, options)
         if _no_result_row(read):
             raise _no_result_rows(name, read.summary)
     except InputFileError as exc:  # the outputs list the unusable file by its hash too
         exc.sha256 = exc.sha256 or digest
         raise
     return read
+
+
+def _book_of(sheet: str, cumulative: Cumulative | None, book: Workbook) -> Workbook:
+    """The book a sheet is read from: a cumulative report's unpivoted (its rows numbered by
+    the report's own), any other sheet the file's as opened."""
+    return cumulative.book if cumulative is not None and sheet == cumulative.sheet else book
 
 
 # Rows that are the layout of a table, not results (a footer "End of report", a header repeated)

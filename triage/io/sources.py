@@ -146,6 +146,10 @@ class Workbook:
     # listed with the urgent results"): an HL7 result superseded by a later final one sent
     # without a correction status (the later one may be the error)
     urgent_rows: dict[int, str] = field(default_factory=dict)
+    # The rows are one patient's, though no cell names the patient (a cumulative report without
+    # a title line naming the patient, triage/io/cumulative.py): the long reader joins its
+    # other tests to the prolactin results of their collection as one patient's.
+    one_patient: bool = False
     # (A number the format types, HL7 v2 NM or a FHIR JSON number, is a values.FormatNumber
     # cell, read with "." whatever other cells show: a "25,3" in another message had turned an
     # HL7 "12.500" into 12500; its text cells are read as a table's.)
