@@ -73,6 +73,7 @@ from triage.schema import (
     TriageError,
     unusable_input,
 )
+from triage.thinned import Thinned, thinned
 from triage.urgent import (
     REPORT_NOT_PUBLISHED,
     REPORT_NOT_WRITTEN,
@@ -171,7 +172,7 @@ class Triaged(NamedTuple):
 
 
 def triage_chunks(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Thinned,
     knowledge: Knowledge,
     *,
     as_of: datetime,
@@ -191,7 +192,8 @@ def triage_chunks(
     ``encode`` (OutputSession.chunk_encoder): each worker also encodes the chunk it triaged for
     the machine-readable files, so that the writing process, which is one, only copies bytes.
     """
-    bounds = chunk_bounds(len(frame), chunk_rows)
+    rows = frame if isinstance(frame, Thinned) else Thinned(frame, {}, frame.columns)
+    bounds = chunk_bounds(len(rows), chunk_rows)
     if (
         jobs <= 1
         or len(bounds) <= 1
@@ -199,11 +201,11 @@ def triage_chunks(
         or mp.current_process().daemon  # a daemon process may not have children
     ):
         for start, stop in bounds:
-            yield Triaged(triage_frame(frame.iloc[start:stop], knowledge, as_of=as_of))
+            yield Triaged(triage_frame(rows.rows(start, stop), knowledge, as_of=as_of))
         return
     global _WORK
     prepare(knowledge)  # compiled once here, inherited by every worker
-    _WORK = (frame, knowledge, as_of, encode)
+    _WORK = (rows, knowledge, as_of, encode)
     # What the workers inherit is left out of their garbage collections: a collection writes to
     # every object it visits, which would copy the whole inherited frame into each worker.
     gc.freeze()
@@ -241,16 +243,16 @@ def _worker_start(parent: int) -> None:
 
 
 # The frame a pool's workers triage, set before they are forked (triage_chunks).
-_WORK: (
-    tuple[pd.DataFrame, Knowledge, datetime, Callable[[pd.DataFrame], EncodedChunk] | None] | None
-) = None
+_WORK: tuple[Thinned, Knowledge, datetime, Callable[[pd.DataFrame], EncodedChunk] | None] | None = (
+    None
+)
 
 
 def _triage_part(start: int, stop: int) -> Triaged:
     assert _WORK is not None, "a triage worker without its frame"
-    frame, knowledge, as_of, encode = _WORK
+    rows, knowledge, as_of, encode = _WORK
     try:
-        results = triage_frame(frame.iloc[start:stop], knowledge, as_of=as_of)
+        results = triage_frame(rows.rows(start, stop), knowledge, as_of=as_of)
         return Triaged(results, encode(results) if encode is not None else None)
     finally:
         collector.collect_young()  # the worker's collector is paused (_worker_start)
@@ -583,11 +585,15 @@ def _run(
                     sha256=read.summary.sha256,
                 )
             seen_rejected.extend(read.rejected)
+            # the file's frame is held without its blank columns while its chunks are triaged
+            # (each chunk gets them back): ~350 MiB less on a 1M-row export
+            thin = thinned(read.frame)
+            read.frame = thin.frame
             kept_before = len(kept)
             added = 0
             try:
                 for results, encoded in triage_chunks(
-                    read.frame,
+                    thin,
                     knowledge,
                     as_of=generated_at,
                     chunk_rows=request.chunk_rows,
