@@ -1239,7 +1239,8 @@ def _clean_text(text: str) -> str:
     fixed = unicodedata.normalize("NFKC", fixed)
     for space in ("\u00a0", "\u202f", "\u2009", "\u2007", "\t"):
         fixed = fixed.replace(space, " ")
-    for invisible in ("\ufeff", "\u200b", "\u2060"):  # byte-order mark, zero-width spaces
+    # byte-order mark, zero-width spaces, the emoji and text variation selectors ("⬆️")
+    for invisible in ("\ufeff", "\u200b", "\u2060", "\ufe0f", "\ufe0e"):
         fixed = fixed.replace(invisible, "")
     return fixed.strip()
 
@@ -1820,7 +1821,23 @@ def _two_sided(text: str) -> bool:
     return interval is not None and interval.low is not None and interval.high is not None
 
 
-_FLAG_SYMBOLS = re.compile(r"[*!↑↓]+")
+@cache
+def _flag_glyphs() -> re.Pattern[str]:
+    """A run of the flag marks that are no letter, digit or sign ([values.flags]: "↑", "▲",
+    "⬆", "⇑", "^", "*", "!"; not its `glyph_signs` "+", "-", "<", ">") at a token's edge, so that
+    one glued to the number ("45▲", "1200*") or to a unit is read as a flag of its own; never
+    one inside a token ("x10^9/L")."""
+    table = synonyms_data()["values"]["flags"]
+    signs = set(table["glyph_signs"])
+    marks = {
+        ch
+        for kind in (*FLAG_DIRECTIONS, "unread", "column_abnormal")
+        for word in table[kind]
+        for ch in word
+        if not (ch.isalnum() or ch.isspace() or ch in signs)
+    }
+    run = "[" + "".join(sorted(re.escape(ch) for ch in marks)) + "]+"
+    return re.compile(rf"(?<!\w){run}|{run}(?!\w)")
 
 
 def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
@@ -2352,7 +2369,7 @@ def _tail_unit(
         elif second_number_in_brackets(f"({inner})"):
             return None  # a second result (a repeat, the diluted value): which one is meant?
         # anything else in brackets is a remark ("on dilution") and is ignored
-    rest = _FLAG_SYMBOLS.sub(r" \g<0> ", _BRACKETED.sub(" ", rest))
+    rest = _flag_glyphs().sub(r" \g<0> ", _BRACKETED.sub(" ", rest))
     leftover: list[str] = []
     tokens = rest.split()
     at = 0
