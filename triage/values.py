@@ -5567,9 +5567,12 @@ _BEFORE_HOUR: Final = r"à|a\s+las|a\s+la|alle\s+ore|alle|ore|h\.?|hrs?\.?|um|om
 _TIME = (  # after a space, T, comma or a spaced dash, and a word before the hour (below); or
     # a colon (SAS's DATETIME: "01MAR2015:08:30:00").  The hour and minute apart by ":", ".",
     # "h" or Flemish "u" ("08u30": review 23, fix168); after a word before it, the hour may
-    # stand alone ("um 8 Uhr", "ore 8", "à 8h", "om 8 uur": the hour word is cut first)
+    # stand alone ("um 8 Uhr", "ore 8", "à 8h", "om 8 uur": the hour word is cut first).  The
+    # hour and minute may also stand without a mark, as US LIS (Cerner, Sunquest) and military
+    # time write them ("11/03/2026 0815", "11/3/26 815", "03.11.2026 1430": review 29); an hour
+    # or a minute out of range leaves the cell unread.
     r"(?:(?:(?:\s+-\s+|[ T,]+)(?P<at>(?:" + _BEFORE_HOUR + r")\s+)?|:(?=\d{1,2}:\d{2}))"
-    r"(?P<H>\d{1,2})(?:[:.hu](?P<M>\d{2})|(?(at)(?=\s*(?:[ap]\.?m\.?)?$)|(?!)))"
+    r"(?P<H>\d{1,2})(?:[:.hu]?(?P<M>\d{2})|(?(at)(?=\s*(?:[ap]\.?m\.?)?$)|(?!)))"
     r"(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
@@ -5757,6 +5760,18 @@ def parse_date_text(text: str, dayfirst: bool = True) -> datetime | None:
             compact, int(compact.group("y")), int(compact.group("m")), int(compact.group("d"))
         )
     return None
+
+
+_ANY_DAY: Final = "2000-01-01"
+
+
+def clock_time(text: str) -> timedelta | None:
+    """The time of day a time cell writes as text, read as the time after a date is ("08:15",
+    "8.15 Uhr", "8:15 PM", "0815", "815": review 29), else None."""
+    if not text.strip():
+        return None
+    found = parse_date_text(f"{_ANY_DAY} {text.strip()}")
+    return None if found is None else found - datetime.fromisoformat(_ANY_DAY)
 
 
 def date_offset(cell: object) -> str | None:
