@@ -980,12 +980,21 @@ def _flag_separators() -> frozenset[str]:
     return frozenset(synonyms_data()["values"]["flags"].get("separators", []))
 
 
+@cache
+def _column_critical() -> frozenset[str]:
+    table = synonyms_data()["values"]["flags"]
+    return frozenset(normalise_word(w) for w in table["column_critical"])
+
+
 def flag_column_direction(cell: object) -> str | None:
     """``flag_direction`` of a cell of a column of the lab's flags: there a star or an
-    exclamation mark ("*", "!": synonyms.toml [values.flags] column_abnormal) says the value is
-    outside the lab's interval, "abnormal"."""
-    if isinstance(cell, str) and cell.strip().strip("()[]").strip() in _column_marks():
-        return "abnormal"
+    exclamation mark ("*", "!": synonyms.toml [values.flags] column_abnormal), a critical word
+    alone ("critical", "kritisch") or a lone "C" (the US critical call: column_critical) says
+    the value is outside the lab's interval, "abnormal"."""
+    if isinstance(cell, str):
+        mark = cell.strip().strip("()[]").strip()
+        if _says_abnormal(mark) or normalise_word(mark) in _column_critical():
+            return "abnormal"
     return flag_direction(cell)
 
 
