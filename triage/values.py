@@ -1736,7 +1736,10 @@ def second_number_in_brackets(text: str) -> bool:
     reader checks that they agree)."""
     return any(
         (
-            _SECOND_RESULT_WORDS.search(inner) is not None
+            (
+                _SECOND_RESULT_WORDS.search(inner) is not None
+                or _dilution_words().probe.search(normalise_word(inner)) is not None
+            )
             and any(ch.isdigit() for ch in _DILUTION_RATIO.sub(" ", inner))
             and not _two_sided(inner)
         )
@@ -2484,7 +2487,8 @@ _RATIO = re.compile(
 def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None:
     """The cell read as a result after dilution written with words outside brackets (module
     synonyms.toml [values.diluted_result]: "8200 diluted", "verdünnt: 8200", "diluted 1:100 =
-    8200", "undiluted 150; 1:100 dilution 8200", "> 470, after dilution 1:100: 8200"), or None
+    8200", "undiluted 150; 1:100 dilution 8200", "> 470, after dilution 1:100: 8200", or in
+    brackets after the result: "> 470,0 (verd. 1:10: 3.250)"), or None
     when it is not one: no dilution word, a part that is no reading once its words are taken
     off, two numbers neither of which is the diluted one, two diluted or two undiluted ones, or
     units that differ."""
@@ -2493,6 +2497,8 @@ def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None
     words = _dilution_words()
     text = _BRACKETED.sub(lambda m: _dilution_remark(m, words), _clean_text(cell))
     text = re.sub(r" {2,}", " ", text).strip()
+    if decimal is None:  # "> 470,0; verd. 1:10: 3.250": its parts' mark ("3.250" is 3250)
+        decimal = infer_decimal_mark(_READING_BREAK.split(text))
     inside = [normalise_word(inner) for inner in _BRACKETED.findall(text)]
     if words.probe.search(normalise_word(_BRACKETED.sub(" ", text))) is None or any(
         words.probe.search(inner) for inner in inside
@@ -2518,12 +2524,14 @@ def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None
 def _dilution_remark(found: re.Match[str], words: _DilutionWords) -> str:
     """A bracket after a result that says only how it was obtained ("260 (dilution 1:10)",
     "260 (1:10 verdünnt)", "260 (dilué au 1/10)"): its words, the brackets taken off, so that
-    the cell reads as a dilution written outside brackets; any other bracket as written (one
-    with a number besides the ratio, "180 (diluted 9800)", is a second result)."""
+    the cell reads as a dilution written outside brackets; one that gives the diluted value
+    ("> 470,0 (verd. 1:10: 3.250)", "180 (1:100 dilution: 9800)"): a part of its own, as after
+    a ";"; any other bracket as written."""
     inner = found.group(1)
-    said = normalise_word(inner)
-    if words.probe.search(said) is None or any(ch.isdigit() for ch in _RATIO.sub(" ", inner)):
+    if words.probe.search(normalise_word(inner)) is None:
         return found.group(0)
+    if any(ch.isdigit() for ch in _RATIO.sub(" ", inner)):
+        return f"; {inner.strip()}"
     return f" {inner.strip()} "
 
 
