@@ -20,10 +20,10 @@ SECOND_NUMBERS = [
     "14 (ripetuto 95)",
     "14 (herhaling 95)",
     "14 (repetido 95)",
-    "180 (1:100 dilution: 9800)",
-    "180 (nach Verdünnung 9800)",
-    "4200 (après dilution 1/10 : 42000)",
 ]
+# A diluted value in brackets ("180 (1:100 dilution: 9800)", "180 (nach Verdünnung 9800)",
+# "4200 (après dilution 1/10 : 42000)") is read as the result after dilution since review 29
+# (tests/test_review29_values_dates.py): which number is the result is clear.
 ONE_NUMBER = ["450 (1:10 diluted)", "450 (x10)", "300 (10-fold dilution)", "45 (H)",
               "45 (ng/mL)", "450 (1/100)", "45 (hemolytic)", "300 (verdünnt 1:20)",
               # a limit, a date, a time, a sample, lot or method label, a footnote: remarks
@@ -78,14 +78,17 @@ def test_such_a_row_is_rejected_and_listed_as_urgent_when_it_may_be(tmp_path: Pa
     source.write_text(body, encoding="utf-8")
     outcome = run_triage(TriageRequest(inputs=[source], out_dir=tmp_path / "out"))
     rejected = {r.source_row: r for r in outcome.rejected}
-    assert sorted(rejected) == [2, 3, 4, 5, 6]
+    # B2 and B3 write their diluted value in the bracket: read as it since review 29 (urgent)
+    assert sorted(rejected) == [2, 5, 6]
     assert all("second number in brackets" in r.detail for r in rejected.values())
-    assert {row for row, r in rejected.items() if r.possibly_urgent} == {3, 4, 6}
+    assert {row for row, r in rejected.items() if r.possibly_urgent} == {6}
     assert any("B2" in line for line in outcome.urgent)
+    assert any("B3" in line for line in outcome.urgent)
     (tmp_path / "again").mkdir()
-    frame = triage_csv(tmp_path / "again", body)
-    assert frame["patient_id"].tolist() == ["B6", *[f"C{i}" for i in range(6)]]
-    assert frame.iloc[0]["status"] == "high"  # against the lab's 3-15 in the cell
+    frame = triage_csv(tmp_path / "again", body).set_index("patient_id")
+    assert frame.index.tolist() == ["B2", "B3", "B6", *[f"C{i}" for i in range(6)]]
+    assert frame.loc["B6", "status"] == "high"  # against the lab's 3-15 in the cell
+    assert frame.loc["B2", "prolactin_ng_ml"] == 9800
 
 
 def test_an_age_older_than_the_birth_date_allows_today_is_rejected(tmp_path: Path) -> None:

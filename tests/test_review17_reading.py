@@ -166,7 +166,9 @@ def test_which_brackets_are_remarks_and_which_dilutions() -> None:
     for cell in ("260 (ng/mL)", "260 (erhöht)", "260 (a)", "260 (lot 123)", "260 (1:10)"):
         assert result_remarks(cell) == (), cell
     assert diluted_cell("260 (not diluted)") is None
-    assert diluted_cell("180 (diluted 9800)") is None  # a second result, as before
+    # the diluted value in the bracket is the result (review 29; a second result before)
+    bracketed = diluted_cell("180 (diluted 9800)")
+    assert bracketed is not None and bracketed.quantity.value == 9800
     found = diluted_cell("260 (nach Verdünnung 1:10)")
     assert found is not None and found.quantity.value == 260
 

@@ -40,6 +40,7 @@ from triage.values import (
     bare_number,
     birth_period,
     cell_text,
+    clock_time,
     code_text,
     column_flag_codes,
     comparator,
@@ -1025,7 +1026,9 @@ def _fits_time(cell: object) -> bool | None:
     if _is_number(cell):
         return 0.0 <= float(cell) < 1.0  # type: ignore[arg-type]
     return isinstance(cell, str) and (
-        _TIME_TEXT.search(cell) is not None or parse_date_text(cell) is not None
+        _TIME_TEXT.search(cell) is not None
+        or parse_date_text(cell) is not None
+        or clock_time(cell) is not None  # "0815" (review 29)
     )
 
 

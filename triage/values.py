@@ -1109,12 +1109,21 @@ def _flag_separators() -> frozenset[str]:
     return frozenset(synonyms_data()["values"]["flags"].get("separators", []))
 
 
+@cache
+def _column_critical() -> frozenset[str]:
+    table = synonyms_data()["values"]["flags"]
+    return frozenset(normalise_word(w) for w in table["column_critical"])
+
+
 def flag_column_direction(cell: object) -> str | None:
     """``flag_direction`` of a cell of a column of the lab's flags: there a star or an
-    exclamation mark ("*", "!": synonyms.toml [values.flags] column_abnormal) says the value is
-    outside the lab's interval, "abnormal"."""
-    if isinstance(cell, str) and cell.strip().strip("()[]").strip() in _column_marks():
-        return "abnormal"
+    exclamation mark ("*", "!": synonyms.toml [values.flags] column_abnormal), a critical word
+    alone ("critical", "kritisch") or a lone "C" (the US critical call: column_critical) says
+    the value is outside the lab's interval, "abnormal"."""
+    if isinstance(cell, str):
+        mark = cell.strip().strip("()[]").strip()
+        if _says_abnormal(mark) or normalise_word(mark) in _column_critical():
+            return "abnormal"
     return flag_direction(cell)
 
 
@@ -1368,7 +1377,8 @@ def _clean_text(text: str) -> str:
     fixed = unicodedata.normalize("NFKC", fixed)
     for space in ("\u00a0", "\u202f", "\u2009", "\u2007", "\t"):
         fixed = fixed.replace(space, " ")
-    for invisible in ("\ufeff", "\u200b", "\u2060"):  # byte-order mark, zero-width spaces
+    # byte-order mark, zero-width spaces, the emoji and text variation selectors ("⬆️")
+    for invisible in ("\ufeff", "\u200b", "\u2060", "\ufe0f", "\ufe0e"):
         fixed = fixed.replace(invisible, "")
     return fixed.strip()
 
@@ -1855,7 +1865,10 @@ def second_number_in_brackets(text: str) -> bool:
     reader checks that they agree)."""
     return any(
         (
-            _SECOND_RESULT_WORDS.search(inner) is not None
+            (
+                _SECOND_RESULT_WORDS.search(inner) is not None
+                or _dilution_words().probe.search(normalise_word(inner)) is not None
+            )
             and any(ch.isdigit() for ch in _DILUTION_RATIO.sub(" ", inner))
             and not _two_sided(inner)
         )
@@ -1949,7 +1962,23 @@ def _two_sided(text: str) -> bool:
     return interval is not None and interval.low is not None and interval.high is not None
 
 
-_FLAG_SYMBOLS = re.compile(r"[*!↑↓]+")
+@cache
+def _flag_glyphs() -> re.Pattern[str]:
+    """A run of the flag marks that are no letter, digit or sign ([values.flags]: "↑", "▲",
+    "⬆", "⇑", "^", "*", "!"; not its `glyph_signs` "+", "-", "<", ">") at a token's edge, so that
+    one glued to the number ("45▲", "1200*") or to a unit is read as a flag of its own; never
+    one inside a token ("x10^9/L")."""
+    table = synonyms_data()["values"]["flags"]
+    signs = set(table["glyph_signs"])
+    marks = {
+        ch
+        for kind in (*FLAG_DIRECTIONS, "unread", "column_abnormal")
+        for word in table[kind]
+        for ch in word
+        if not (ch.isalnum() or ch.isspace() or ch in signs)
+    }
+    run = "[" + "".join(sorted(re.escape(ch) for ch in marks)) + "]+"
+    return re.compile(rf"(?<!\w){run}|{run}(?!\w)")
 
 
 def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
@@ -2481,7 +2510,7 @@ def _tail_unit(
         elif second_number_in_brackets(f"({inner})"):
             return None  # a second result (a repeat, the diluted value): which one is meant?
         # anything else in brackets is a remark ("on dilution") and is ignored
-    rest = _FLAG_SYMBOLS.sub(r" \g<0> ", _BRACKETED.sub(" ", rest))
+    rest = _flag_glyphs().sub(r" \g<0> ", _BRACKETED.sub(" ", rest))
     leftover: list[str] = []
     tokens = rest.split()
     at = 0
@@ -2587,7 +2616,8 @@ _RATIO = re.compile(
 def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None:
     """The cell read as a result after dilution written with words outside brackets (module
     synonyms.toml [values.diluted_result]: "8200 diluted", "verdünnt: 8200", "diluted 1:100 =
-    8200", "undiluted 150; 1:100 dilution 8200", "> 470, after dilution 1:100: 8200"), or None
+    8200", "undiluted 150; 1:100 dilution 8200", "> 470, after dilution 1:100: 8200", or in
+    brackets after the result: "> 470,0 (verd. 1:10: 3.250)"), or None
     when it is not one: no dilution word, a part that is no reading once its words are taken
     off, two numbers neither of which is the diluted one, two diluted or two undiluted ones, or
     units that differ."""
@@ -2596,6 +2626,8 @@ def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None
     words = _dilution_words()
     text = _BRACKETED.sub(lambda m: _dilution_remark(m, words), _clean_text(cell))
     text = re.sub(r" {2,}", " ", text).strip()
+    if decimal is None:  # "> 470,0; verd. 1:10: 3.250": its parts' mark ("3.250" is 3250)
+        decimal = infer_decimal_mark(_READING_BREAK.split(text))
     inside = [normalise_word(inner) for inner in _BRACKETED.findall(text)]
     if words.probe.search(normalise_word(_BRACKETED.sub(" ", text))) is None or any(
         words.probe.search(inner) for inner in inside
@@ -2621,12 +2653,14 @@ def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None
 def _dilution_remark(found: re.Match[str], words: _DilutionWords) -> str:
     """A bracket after a result that says only how it was obtained ("260 (dilution 1:10)",
     "260 (1:10 verdünnt)", "260 (dilué au 1/10)"): its words, the brackets taken off, so that
-    the cell reads as a dilution written outside brackets; any other bracket as written (one
-    with a number besides the ratio, "180 (diluted 9800)", is a second result)."""
+    the cell reads as a dilution written outside brackets; one that gives the diluted value
+    ("> 470,0 (verd. 1:10: 3.250)", "180 (1:100 dilution: 9800)"): a part of its own, as after
+    a ";"; any other bracket as written."""
     inner = found.group(1)
-    said = normalise_word(inner)
-    if words.probe.search(said) is None or any(ch.isdigit() for ch in _RATIO.sub(" ", inner)):
+    if words.probe.search(normalise_word(inner)) is None:
         return found.group(0)
+    if any(ch.isdigit() for ch in _RATIO.sub(" ", inner)):
+        return f"; {inner.strip()}"
     return f" {inner.strip()} "
 
 
@@ -5684,9 +5718,12 @@ _BEFORE_HOUR: Final = r"à|a\s+las|a\s+la|alle\s+ore|alle|ore|h\.?|hrs?\.?|um|om
 _TIME = (  # after a space, T, comma or a spaced dash, and a word before the hour (below); or
     # a colon (SAS's DATETIME: "01MAR2015:08:30:00").  The hour and minute apart by ":", ".",
     # "h" or Flemish "u" ("08u30": review 23, fix168); after a word before it, the hour may
-    # stand alone ("um 8 Uhr", "ore 8", "à 8h", "om 8 uur": the hour word is cut first)
+    # stand alone ("um 8 Uhr", "ore 8", "à 8h", "om 8 uur": the hour word is cut first).  The
+    # hour and minute may also stand without a mark, as US LIS (Cerner, Sunquest) and military
+    # time write them ("11/03/2026 0815", "11/3/26 815", "03.11.2026 1430": review 29); an hour
+    # or a minute out of range leaves the cell unread.
     r"(?:(?:(?:\s+-\s+|[ T,]+)(?P<at>(?:" + _BEFORE_HOUR + r")\s+)?|:(?=\d{1,2}:\d{2}))"
-    r"(?P<H>\d{1,2})(?:[:.hu](?P<M>\d{2})|(?(at)(?=\s*(?:[ap]\.?m\.?)?$)|(?!)))"
+    r"(?P<H>\d{1,2})(?:[:.hu]?(?P<M>\d{2})|(?(at)(?=\s*(?:[ap]\.?m\.?)?$)|(?!)))"
     r"(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
@@ -5874,6 +5911,18 @@ def parse_date_text(text: str, dayfirst: bool = True) -> datetime | None:
             compact, int(compact.group("y")), int(compact.group("m")), int(compact.group("d"))
         )
     return None
+
+
+_ANY_DAY: Final = "2000-01-01"
+
+
+def clock_time(text: str) -> timedelta | None:
+    """The time of day a time cell writes as text, read as the time after a date is ("08:15",
+    "8.15 Uhr", "8:15 PM", "0815", "815": review 29), else None."""
+    if not text.strip():
+        return None
+    found = parse_date_text(f"{_ANY_DAY} {text.strip()}")
+    return None if found is None else found - datetime.fromisoformat(_ANY_DAY)
 
 
 def date_offset(cell: object) -> str | None:

@@ -98,6 +98,7 @@ from triage.values import (
     cell_interval,
     cell_numbers,
     cell_text,
+    clock_time,
     column_flag_codes,
     comparator,
     complement_percent,
@@ -5519,9 +5520,7 @@ def _time_of_day(cell: object) -> timedelta | None:
     if isinstance(cell, float) and 0 <= cell < 1:
         return timedelta(days=cell)
     if isinstance(cell, str):
-        parsed = parse_date(f"2000-01-01 {cell.strip()}", True)
-        if parsed is not None:
-            return parsed - datetime(2000, 1, 1)
+        return clock_time(cell)
     return None
 
 
