@@ -273,6 +273,9 @@ class RawTable:
     # rows equal in all of them and in the sample may be one sample written on several rows
     # (wide._pool_sample_medications)
     rest_cells: np.ndarray | None = None
+    # the source rows of the blank rows between the data rows (SplitRows.blank_rows): a blank
+    # row ends a block, and no patient is filled down over it (``blocks``)
+    blank_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -299,6 +302,29 @@ class RawTable:
         orders = slash_date_orders(self.distinct(column).uniques)
         self._orders[id(column)] = (column, orders)
         return orders
+
+    def blocks(self) -> np.ndarray:
+        """Per row, the number of blank rows above it: rows of one number are one block of the
+        printed list (a blank row between them separates two patients' results)."""
+        found: np.ndarray = np.searchsorted(self.blank_rows, self.source_rows)
+        return found
+
+    def fill_down(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (one row per table row) with each empty cell taking the value above it
+        in its block (``blocks``): a patient named above a blank row is never filled below it."""
+        blocks = self.blocks()
+        if len(blocks) == 0 or blocks[0] == blocks[-1]:
+            return frame.ffill()
+        filled: pd.DataFrame = frame.groupby(blocks, sort=False).ffill()
+        return filled
+
+    def above(self, column: pd.Series) -> pd.Series:
+        """Each row's value of ``column`` on the row above it in its block (none at its top)."""
+        blocks = self.blocks()
+        if len(blocks) == 0 or blocks[0] == blocks[-1]:
+            return column.shift(1)
+        shifted: pd.Series = column.groupby(blocks, sort=False).shift(1)
+        return shifted
 
     def release(self) -> None:
         """Drop the cells and what was derived from them (the rows are parsed: a large
@@ -343,6 +369,7 @@ class RawTable:
                 for name, found in self.other_unit_cells.items()
             },
             None if self.open_sex is None else self.open_sex[positions],
+            blank_rows=self.blank_rows,
         )
         for name, col in self.columns.items():
             sub.columns[name] = col[positions]
@@ -350,6 +377,14 @@ class RawTable:
             if cached is not None and cached[0] is col:
                 sub.remember(sub.columns[name], cached[1].take(positions))
         return sub
+
+
+def cut_by_blank_rows(count: int) -> str:
+    """The warning for rows without a patient that a blank row parts from the patient above."""
+    return (
+        f"{count} row(s) without a patient below a blank row took none from the patient above "
+        "it (a blank row ends a patient's rows): they were given no patient"
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1460,6 +1495,9 @@ class SplitRows:
     lacking: list[tuple[str, int]] = field(default_factory=list)
     # column -> field read from a printed report's patient heading rows (_heading_columns)
     heading_fields: dict[int, str] = field(default_factory=dict)
+    # the source rows of the blank rows below the header (not a malformed line's, nor a line
+    # joined into the record above): each ends a block of rows (RawTable.blocks)
+    blank_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
 
 @cache
@@ -1754,6 +1792,11 @@ def _split_grid(
         col: replace(added, row=int(numbers[added.row])) for col, added in realigned.added.items()
     }
     split.unread_added = [(title, int(numbers[at])) for title, at in realigned.unread]
+    separators = filled == 0
+    if bad_rows:  # a malformed line's cells are left empty: it is no blank row
+        unread = [i - header_index - 1 for i in bad_rows if 0 <= i - header_index - 1 < len(grid)]
+        separators[unread] = False
+    split.blank_rows = numbers[separators]
     width = grid.shape[1] - len(headed)
     split.heading_fields = {width + k: name for k, (name, _) in enumerate(headed)}
     split.lacking = [(title, int(numbers[at])) for title, at in realigned.lacking]
@@ -3063,6 +3106,7 @@ def build_raw_table(
         unread_units_row=split.unread_units_row,
         date1904=book.date1904,
         open_sex=open_sex,
+        blank_rows=split.blank_rows,
     )
     for name, col in match.fields.items():
         if col < len(split.distinct) and name not in rebuilt:
