@@ -29,47 +29,20 @@ from triage.pipeline import TriageOutcome, TriageRequest, run_triage
 
 # -- languages: headers, the prolactin test's name, the sex letters ------------------------------
 
-# (id, sex, birth date, collected, test, result, unit), the prolactin test name, female, male
+# "id;sex;birth date;collected;test;result;unit|the prolactin test's name|female|male"
+_LANGUAGE_LINES = {
+    "en": "MRN;Sex;DOB;Collected;Test;Result;Units|Prolactin|F|M",
+    "de": "Pat-Nr;Geschl.;Geb.-Datum;Entnahme;Analyt;Ergebnis;Einheit|Prolaktin|W|M",
+    "fr": "N° patient;Sexe;Date de naissance;Prélèvement;Analyse;Résultat;Unité|Prolactine|F|H",
+    "es": "N.º paciente;Sexo;Fecha de nacimiento;Extracción;Prueba;Resultado;Unidad|Prolactina|M|H",
+    "it": "ID paziente;Sesso;Data di nascita;Prelievo;Esame;Risultato;Unità|Prolattina|F|M",
+    "nl": "Patiëntnummer;Geslacht;Geboortedatum;Afname;Test;Uitslag;Eenheid|Prolactine|V|M",
+}
 LONG_HEADERS = {
-    "en": (["MRN", "Sex", "DOB", "Collected", "Test", "Result", "Units"], "Prolactin", "F", "M"),
-    "de": (
-        ["Pat-Nr", "Geschl.", "Geb.-Datum", "Entnahme", "Analyt", "Ergebnis", "Einheit"],
-        "Prolaktin",
-        "W",
-        "M",
-    ),
-    "fr": (
-        ["N° patient", "Sexe", "Date de naissance", "Prélèvement", "Analyse", "Résultat", "Unité"],
-        "Prolactine",
-        "F",
-        "H",
-    ),
-    "es": (
-        [
-            "N.º paciente",
-            "Sexo",
-            "Fecha de nacimiento",
-            "Extracción",
-            "Prueba",
-            "Resultado",
-            "Unidad",
-        ],
-        "Prolactina",
-        "M",
-        "H",
-    ),
-    "it": (
-        ["ID paziente", "Sesso", "Data di nascita", "Prelievo", "Esame", "Risultato", "Unità"],
-        "Prolattina",
-        "F",
-        "M",
-    ),
-    "nl": (
-        ["Patiëntnummer", "Geslacht", "Geboortedatum", "Afname", "Test", "Uitslag", "Eenheid"],
-        "Prolactine",
-        "V",
-        "M",
-    ),
+    language: (header.split(";"), test, female, male)
+    for language, (header, test, female, male) in (
+        (language, line.split("|")) for language, line in _LANGUAGE_LINES.items()
+    )
 }
 LANGUAGES = sorted(LONG_HEADERS)
 
@@ -267,32 +240,34 @@ def _check_joined(outcome: TriageOutcome) -> None:
     _accounted(outcome)
 
 
-@pytest.mark.parametrize(("shape", "where", "column"), CASES)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_a_comment_rows_visual_field_loss_is_the_result_aboves(
-    tmp_path: Path, language: str, shape: str, where: str, column: int
-) -> None:
-    label, flag, _ = COMMENTS[language]
-    rows = _commented(shape, language, column, f"{label} {flag}")
-    outcome = _run(write_table(tmp_path / f"{shape}_{where}_{language}.csv", rows))
-    results = _results(outcome)
-    assert results.loc[2, "priority"] == "urgent"
-    assert "urgent_endocrine_referral" in str(results.loc[2, "suggestions"])
-    assert results.loc[4, "priority"] != "urgent"  # the patient below takes nothing
-    _check_joined(outcome)
+def _says_visual_field_loss(results: pd.DataFrame, row: int) -> bool:
+    """§8: visual field loss with a raised prolactin: urgent, with an urgent referral."""
+    return results.loc[row, "priority"] == "urgent" and "urgent_endocrine_referral" in str(
+        results.loc[row, "suggestions"]
+    )
 
 
+def _says_antipsychotic(results: pd.DataFrame, row: int) -> bool:
+    return "medication:antipsychotic" in str(results.loc[row, "factors"])
+
+
+# what the comment says (its index in COMMENTS' entries) and how the result reads it
+CONTENTS = {"visual_field_loss": (1, _says_visual_field_loss), "drug": (2, _says_antipsychotic)}
+
+
+@pytest.mark.parametrize("content", sorted(CONTENTS))
 @pytest.mark.parametrize(("shape", "where", "column"), CASES)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_comment_rows_drug_is_the_result_aboves(
-    tmp_path: Path, language: str, shape: str, where: str, column: int
+def test_a_comment_rows_finding_is_the_result_aboves(
+    tmp_path: Path, language: str, shape: str, where: str, column: int, content: str
 ) -> None:
-    label, _, drug = COMMENTS[language]
-    rows = _commented(shape, language, column, f"{label} {drug}")
+    index, reads = CONTENTS[content]
+    label = COMMENTS[language][0]
+    rows = _commented(shape, language, column, f"{label} {COMMENTS[language][index]}")
     outcome = _run(write_table(tmp_path / f"{shape}_{where}_{language}.csv", rows))
     results = _results(outcome)
-    assert "medication:antipsychotic" in str(results.loc[2, "factors"])
-    assert "medication" not in str(results.loc[4, "factors"])
+    assert reads(results, 2)
+    assert not reads(results, 4)  # the patient below takes nothing
     _check_joined(outcome)
 
 
