@@ -419,8 +419,9 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "unknown_unit": "no unit from the row, the header, the mapping defaults or the row's interval",
     "implausible_value": "the number cannot be a serum prolactin in that unit",
     "not_a_result_row": "a title, sub-header, footer or note row inside the data, or a "
-    "continuation row (a note or drug list wrapped onto the next row: its text is joined to the "
-    "result row above it)",
+    "continuation row (a note or drug list wrapped onto the next row, or a labelled comment row "
+    "under a result, 'Kommentar: ...' in any column: its text is joined to the result row above "
+    "it)",
     "duplicate_header": "a repeated header row inside the data",
     "misaligned_columns": "a row below a repeated header that lacks the result or patient "
     "column of the first header or names a column twice (its cells cannot be read in the first "

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from itertools import chain
 from typing import Final
 
@@ -35,6 +35,7 @@ from triage.columns import (
     column_letters,
     finding_note,
     header_text,
+    header_vocabulary,
     is_checkbox_option,
     is_diluted_prolactin,
     mapped_header_lacking,
@@ -47,6 +48,7 @@ from triage.columns import (
     score_row,
     value_checks,
 )
+from triage.columns import score as header_score
 from triage.io.fast_split import Grid
 from triage.io.shifted import row_urgency
 from triage.io.sources import Rows, Workbook
@@ -274,6 +276,9 @@ class RawTable:
     # (wide._pool_sample_medications)
     rest_cells: np.ndarray | None = None
     one_patient: bool = False  # Workbook.one_patient: rows with no patient key are one person's
+    # the source rows of the blank rows between the data rows (SplitRows.blank_rows): a blank
+    # row ends a block, and no patient is filled down over it (``blocks``)
+    blank_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -300,6 +305,29 @@ class RawTable:
         orders = slash_date_orders(self.distinct(column).uniques)
         self._orders[id(column)] = (column, orders)
         return orders
+
+    def blocks(self) -> np.ndarray:
+        """Per row, the number of blank rows above it: rows of one number are one block of the
+        printed list (a blank row between them separates two patients' results)."""
+        found: np.ndarray = np.searchsorted(self.blank_rows, self.source_rows)
+        return found
+
+    def fill_down(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (one row per table row) with each empty cell taking the value above it
+        in its block (``blocks``): a patient named above a blank row is never filled below it."""
+        blocks = self.blocks()
+        if len(blocks) == 0 or blocks[0] == blocks[-1]:
+            return frame.ffill()
+        filled: pd.DataFrame = frame.groupby(blocks, sort=False).ffill()
+        return filled
+
+    def above(self, column: pd.Series) -> pd.Series:
+        """Each row's value of ``column`` on the row above it in its block (none at its top)."""
+        blocks = self.blocks()
+        if len(blocks) == 0 or blocks[0] == blocks[-1]:
+            return column.shift(1)
+        shifted: pd.Series = column.groupby(blocks, sort=False).shift(1)
+        return shifted
 
     def release(self) -> None:
         """Drop the cells and what was derived from them (the rows are parsed: a large
@@ -344,6 +372,7 @@ class RawTable:
                 for name, found in self.other_unit_cells.items()
             },
             None if self.open_sex is None else self.open_sex[positions],
+            blank_rows=self.blank_rows,
         )
         sub.one_patient = self.one_patient
         for name, col in self.columns.items():
@@ -352,6 +381,14 @@ class RawTable:
             if cached is not None and cached[0] is col:
                 sub.remember(sub.columns[name], cached[1].take(positions))
         return sub
+
+
+def cut_by_blank_rows(count: int) -> str:
+    """The warning for rows without a patient that a blank row parts from the patient above."""
+    return (
+        f"{count} row(s) without a patient below a blank row took none from the patient above "
+        "it (a blank row ends a patient's rows): they were given no patient"
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1462,6 +1499,12 @@ class SplitRows:
     lacking: list[tuple[str, int]] = field(default_factory=list)
     # column -> field read from a printed report's patient heading rows (_heading_columns)
     heading_fields: dict[int, str] = field(default_factory=dict)
+    # the source rows of the blank rows below the header (not a malformed line's, nor a line
+    # joined into the record above): each ends a block of rows (RawTable.blocks)
+    blank_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    # the column added for the comment rows' text where the table has no comments column
+    # (_comment_rows), read as the comments
+    comment_column: int | None = None
 
 
 @cache
@@ -1682,6 +1725,12 @@ def _split_grid(
         _group_titles_mask(factorized, blank, filled, group_titles) & ~duplicate & ~misaligned
     )
     duplicate_rows = duplicate | regrouped
+    comments = _comment_rows(
+        grid, blank, filled, match, result_field, duplicate_rows | misaligned, factorized
+    )
+    comment_column = None
+    if comments:  # a labelled comment under a result: its text moves to the row's comments cell
+        grid, blank, comment_column = _move_comments(grid, blank, factorized, match, comments)
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate_rows & ~misaligned
     note |= _rule_rows(factorized, blank, filled) & ~duplicate_rows & ~misaligned
     headed, heading_rows = _heading_columns(grid, note, match, lead)
@@ -1696,9 +1745,11 @@ def _split_grid(
         grid = np.column_stack([grid, *(cells for _, cells in headed)])
         factorized += [factorize_column(cells) for _, cells in headed]
         blank = np.column_stack([blank, np.zeros((len(grid), len(headed)), dtype=bool)])
-    joined = _continuation_rows(grid, blank, filled, match, result_field, note | duplicate_rows)
+    joined = _continuation_rows(
+        grid, blank, filled, match, result_field, note | duplicate_rows, comment_column
+    )
     if joined:  # a note or drug wrapped onto the next row: its text joins the row above
-        grid, continued = _join_continuations(grid, joined, match, numbers)
+        grid, continued = _join_continuations(grid, joined, match, numbers, set(comments))
         for j in {j for _, cols in joined.values() for j in cols}:
             factorized[j] = factorize_column(grid[:, j])
     not_data = duplicate_rows | note | misaligned
@@ -1756,6 +1807,10 @@ def _split_grid(
         col: replace(added, row=int(numbers[added.row])) for col, added in realigned.added.items()
     }
     split.unread_added = [(title, int(numbers[at])) for title, at in realigned.unread]
+    split.blank_rows = numbers[
+        _separators(blank, filled, match, result_field, bad_rows, header_index)
+    ]
+    split.comment_column = comment_column
     width = grid.shape[1] - len(headed)
     split.heading_fields = {width + k: name for k, (name, _) in enumerate(headed)}
     split.lacking = [(title, int(numbers[at])) for title, at in realigned.lacking]
@@ -1865,6 +1920,7 @@ def _heading_columns(
     return columns, ({i for i in headings if i >= 0} if columns else set())
 
 
+COMMENT_ROWS_HEADER: Final = "comment rows"  # the column added for them (_move_comments)
 _HEADING_DETAIL: Final = (
     "a patient heading row: its patient id, sex and birth date were given to the result rows "
     "below it, up to the next heading"
@@ -1891,6 +1947,14 @@ def take_section_columns(split: SplitRows, match: ColumnMatch) -> None:
         match.warnings.append(
             f"column {added.title!r} of the header repeated on row {added.row} is not in the "
             "first header: read for the rows below that header"
+        )
+    if split.comment_column is not None:
+        match.headers += [""] * (split.comment_column + 1 - len(match.headers))
+        match.headers[split.comment_column] = COMMENT_ROWS_HEADER
+        match.fields["comments"] = split.comment_column
+        match.warnings.append(
+            "the table has comment rows under its results ('Kommentar: ...', 'Comment: ...') "
+            "and no comments column: each was read as the comments of the result above it"
         )
     for col, name in sorted(split.heading_fields.items()):
         match.headers += [""] * (col + 1 - len(match.headers))
@@ -2301,20 +2365,146 @@ def _bare_label(text: str, prefix: re.Pattern[str], suffix: re.Pattern[str]) -> 
     return end is not None and end.start() == 0
 
 
+def _separators(
+    blank: np.ndarray,
+    filled: np.ndarray,
+    match: ColumnMatch,
+    result_field: str,
+    bad_rows: Mapping[int, str] | None,
+    header_index: int,
+) -> np.ndarray:
+    """The blank rows that end a block (SplitRows.blank_rows): empty, below a row that holds a
+    result (a patient's heading or details row above a blank line still heads the results under
+    it), and no malformed line nor a line joined into the record above (their cells are left
+    empty)."""
+    separators: np.ndarray = filled == 0
+    if bad_rows:
+        unread = [i - header_index - 1 for i in bad_rows if 0 <= i - header_index - 1 < len(blank)]
+        separators[unread] = False
+    result_col = match.fields.get(result_field)
+    if not separators.any() or result_col is None or result_col >= blank.shape[1]:
+        return separators
+    rows = np.arange(len(blank))
+    last = np.maximum.accumulate(np.where(filled > 0, rows, -1))  # the last filled row so far
+    above = np.concatenate([[-1], last[:-1]])
+    separators &= above >= 0
+    separators[separators] = ~blank[above[separators], result_col]
+    return separators
+
+
 # Free-text fields a wrapped note or drug list may go on from (their [value_checks] kind is "text":
 # comments, medications, symptoms, kidney and liver disease, assay), with the note columns read
 # into the comments and the further columns joined into a field.
 _CONTINUED_KIND: Final = "text"
 
 
-def _text_columns(match: ColumnMatch) -> dict[int, str]:
-    """Column -> its field, for the free-text columns of a table."""
-    kinds = {name for name, check in value_checks().items() if check.kind == _CONTINUED_KIND}
+@cache
+def _text_kinds() -> frozenset[str]:
+    return frozenset(name for name, c in value_checks().items() if c.kind == _CONTINUED_KIND)
+
+
+def _text_columns(match: ColumnMatch, comment_column: int | None = None) -> dict[int, str]:
+    """Column -> its field, for the free-text columns of a table (with the column added for
+    the comment rows' text, ``SplitRows.comment_column``)."""
+    kinds = _text_kinds()
     found = {col: name for name, col in match.fields.items() if name in kinds}
     for name, cols in match.joined_columns.items():
         found.update({col: name for col in cols if name in kinds})
     found.update({col: "comments" for col in match.note_columns})
+    if comment_column is not None:
+        found[comment_column] = "comments"
     return found
+
+
+@lru_cache(maxsize=4096)
+def _names_free_text(label: str) -> bool:
+    """A label that, as a column's header, would be read as free text: a comments, symptoms or
+    medication column (value check kind "text") or a note column ("Kommentar", "Comment",
+    "Commentaire", "Nota", "Opmerking", "Klinische Angaben", "Medikation", "Diagnose")."""
+    kinds = _text_kinds()
+    if any(name in kinds and found >= STRONG_SCORE for name, found in candidates(label)):
+        return True
+    found = header_score(parse_header(label), header_vocabulary("note_columns"), shortened=True)
+    return found >= STRONG_SCORE
+
+
+# a label and its colon at the start of a cell ("Kommentar: ...", "Commentaire : ...")
+_COMMENT_LABEL: Final = re.compile(r"\s*([^\W\d_][^:\n]*?)\s*:\s*(.*)", re.DOTALL)
+
+
+def _comment_rows(
+    grid: np.ndarray,
+    blank: np.ndarray,
+    filled: np.ndarray,
+    match: ColumnMatch,
+    result_field: str,
+    not_data: np.ndarray,
+    factorized: Sequence[Distinct],
+) -> dict[int, str]:
+    """Rows that are a labelled comment on the result above them, whatever column the LIS
+    printed it in (the first, the test's or the result's): few cells (as a note row), the first
+    a free-text label and its colon (``_names_free_text``: "Kommentar: Gesichtsfeldausfall",
+    "Comment: on Haldol", "Commentaire : ...", "Nota: ...", "Opmerking: ..."), with text after
+    it, right under a result row or another such row (never after a blank row), and no footer
+    wording ([rows] note_prefixes).  Row -> its text (its filled cells, in order)."""
+    result_col = match.fields.get(result_field)
+    if result_col is None or result_col >= blank.shape[1] or len(grid) < 2:
+        return {}
+    candidate = (filled > 0) & (filled <= _note_max_cells()) & ~not_data
+    candidate[0] = False
+    # the few rows whose first cell holds a colon, by the column's distinct cells (a narrow
+    # table's rows are all of few cells)
+    first = np.argmax(~blank, axis=1)
+    colon = np.zeros(len(grid), dtype=bool)
+    for j in np.unique(first[candidate]).tolist():
+        rows = candidate & (first == j)
+        cells = factorized[j]
+        said = np.array([isinstance(u, str) and ":" in u for u in cells.uniques], dtype=bool)
+        colon[rows] = said[cells.codes[rows]]
+    pattern, suffix = _note_pattern(), _note_suffix_pattern()
+    found: dict[int, str] = {}
+    for i in np.flatnonzero(candidate & colon).tolist():
+        texts = [cell_text(grid[i, j]).strip() for j in np.flatnonzero(~blank[i]).tolist()]
+        labelled = _COMMENT_LABEL.fullmatch(texts[0])
+        if labelled is None or not (labelled.group(2).strip() or len(texts) > 1):
+            continue
+        word = normalise_word(texts[0])
+        if pattern.match(word) or suffix.search(word) or not _names_free_text(labelled.group(1)):
+            continue
+        above = i - 1
+        if above in found or (
+            filled[above] and not not_data[above] and not blank[above, result_col]
+        ):
+            found[i] = " ".join(texts)
+    return found
+
+
+def _move_comments(
+    grid: np.ndarray,
+    blank: np.ndarray,
+    factorized: list[Distinct],
+    match: ColumnMatch,
+    comments: Mapping[int, str],
+) -> tuple[np.ndarray, np.ndarray, int | None]:
+    """The grid (and its blank mask and codes, updated) with each comment row's text in its
+    comments cell alone, in a column added for them where the table has none (its index
+    returned), so that it joins the result row above as a continuation row's text does."""
+    col = match.fields.get("comments")
+    added = None
+    if col is None or col >= grid.shape[1]:
+        added = col = grid.shape[1]
+        grid = np.column_stack([grid, np.full(len(grid), "", dtype=object)])
+        blank = np.column_stack([blank, np.ones(len(grid), dtype=bool)])
+        factorized.append(factorize_column(grid[:, col]))
+    rows = np.fromiter(comments, dtype=np.int64, count=len(comments))
+    changed = {col, *np.flatnonzero((~blank[rows]).any(axis=0)).tolist()}
+    grid[rows] = ""
+    blank[rows] = True
+    grid[rows, col] = np.array(list(comments.values()), dtype=object)
+    blank[rows, col] = False
+    for j in changed:
+        factorized[j] = factorize_column(grid[:, j])
+    return grid, blank, added
 
 
 def _continuation_rows(
@@ -2324,6 +2514,7 @@ def _continuation_rows(
     match: ColumnMatch,
     result_field: str,
     not_data: np.ndarray,
+    comment_column: int | None = None,
 ) -> dict[int, tuple[int, list[int]]]:
     """Rows that go on with the free text of the result row above them (a note or a drug list
     wrapped onto the next row of a spreadsheet or export): no patient id, name or specimen
@@ -2332,7 +2523,7 @@ def _continuation_rows(
     wording ("Total: 25", "Printed by", "Page 2 of 3", "Ende der Liste": [rows] note_prefixes
     and note_suffixes) is never one.  Row -> (the result row it goes on, its text columns)."""
     result_col = match.fields.get(result_field)
-    columns = _text_columns(match)
+    columns = _text_columns(match, comment_column)
     if result_col is None or not columns or result_col >= blank.shape[1]:
         return {}
     identity = [match.fields[f] for f in IDENTITY_FIELDS if f in match.fields]
@@ -2366,6 +2557,7 @@ def _join_continuations(
     joined: Mapping[int, tuple[int, list[int]]],
     match: ColumnMatch,
     numbers: np.ndarray,
+    comment_rows: Set[int] = frozenset(),
 ) -> tuple[np.ndarray, dict[int, tuple[str, str]]]:
     """The grid with each continuation row's text joined to its result row's cell of the same
     column (with "; ", so that each row's words keep their own sense: "headache" and "sudden
@@ -2385,11 +2577,18 @@ def _join_continuations(
             goes_on = before.endswith((",", ";", ":", "-", "+", "&", "/"))
             grid[target, j] = f"{before} {more}" if goes_on or not before else f"{before}; {more}"
         shown = " | ".join(cell_text(grid[i, j]) for j in cols)
-        headers = ", ".join(repr(match.headers[j]) for j in cols)
+        headers = ", ".join(
+            repr(match.headers[j]) if j < len(match.headers) else "comments" for j in cols
+        )
         patient = cell_text(grid[target, id_col]) if id_col is not None else ""
+        why = (
+            "a comment row under that result"
+            if i in comment_rows
+            else "a note or list wrapped onto the next row"
+        )
         said[i] = (
             f"continuation row: its text {shown[:80]!r} was joined to row "
-            f"{int(numbers[target])}'s {headers} (a note or list wrapped onto the next row)",
+            f"{int(numbers[target])}'s {headers} ({why})",
             patient,
         )
     return grid, said
@@ -3066,6 +3265,7 @@ def build_raw_table(
         date1904=book.date1904,
         open_sex=open_sex,
         one_patient=book.one_patient,
+        blank_rows=split.blank_rows,
     )
     for name, col in match.fields.items():
         if col < len(split.distinct) and name not in rebuilt:

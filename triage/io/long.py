@@ -46,7 +46,7 @@ from triage.columns import (
     timed_series_stems,
     unit_kind,
 )
-from triage.io.layout import RawTable
+from triage.io.layout import RawTable, cut_by_blank_rows
 from triage.io.state_cells import kidney_words
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.io.wide import (
@@ -1115,22 +1115,25 @@ def _fill_identity_down(table: RawTable, warnings: list[str]) -> None:
     orphan = frame[keys].isna().all(axis=1).to_numpy()
     if not orphan.any() or orphan.all():
         return
-    filled = frame.ffill()
+    # never over a blank row: the rows below it are another block of the list (review 29)
+    filled = table.fill_down(frame)
     # A row naming another person (its own name, birth date or sex differ from the rows
     # above) is not that patient's: it keeps no patient, and is never joined to theirs.
     other = np.zeros(len(frame), dtype=bool)
     for f in ("patient_name", "birth_date", "sex"):
         if f in present:
-            own, above = frame[f].astype(object), filled[f].shift(1).astype(object)
+            own, above = frame[f].astype(object), table.above(filled[f]).astype(object)
             differs = own.notna() & above.notna() & (own.astype(str) != above.astype(str))
             other |= differs.to_numpy()
     other &= orphan
     # the rows below such a row, without a patient of their own, are that person's too
     marked = frame[keys].astype(object)
     marked.loc[other, keys] = _ANOTHER_PERSON
-    reached = marked.ffill()
+    reached = table.fill_down(marked)
     other |= orphan & (reached[keys[0]] == _ANOTHER_PERSON).to_numpy()
-    taken = orphan & ~other
+    nobody = filled[keys].isna().all(axis=1).to_numpy()
+    cut = orphan & ~other & nobody & frame[keys].ffill().notna().any(axis=1).to_numpy()
+    taken = orphan & ~other & ~nobody
     for f in present:
         blank = taken & frame[f].isna().to_numpy()
         table.columns[f] = np.where(blank, filled[f].to_numpy(), table.columns[f])
@@ -1141,6 +1144,8 @@ def _fill_identity_down(table: RawTable, warnings: list[str]) -> None:
             f"{int(other.sum())} row(s) without a patient id name another person (name, birth "
             "date or sex) than the rows above: they were given no patient"
         )
+    if cut.any():
+        warnings.append(cut_by_blank_rows(int(cut.sum())))
 
 
 # The cells of the person a sample's other rows give a row of the same specimen number

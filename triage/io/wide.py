@@ -36,7 +36,13 @@ from triage.columns import (
     words_before_visit,
 )
 from triage.io.identifiers import identifier_key
-from triage.io.layout import Distinct, RawTable, append_notes, factorize_column
+from triage.io.layout import (
+    Distinct,
+    RawTable,
+    append_notes,
+    cut_by_blank_rows,
+    factorize_column,
+)
 from triage.io.red_flags import RED_FLAG_READ, red_flag_in, red_flag_note
 from triage.io.state_cells import (
     ckd_stage_of,
@@ -5799,11 +5805,15 @@ def fill_grouped_identity(table: RawTable) -> list[str]:
     under = orphan & (np.cumsum(named) > 0)  # below the first named row
     if int(under.sum()) < GROUPED_MIN_ROWS:
         return []
-    filled = frame.ffill()
+    # a blank row ends a patient's rows: the rows below it without a patient take none (their
+    # count above still tells a report that names each patient once; review 29)
+    filled = table.fill_down(frame)
+    cut = under & filled[keys].isna().all(axis=1).to_numpy()
+    under &= ~cut
     other = np.zeros(len(frame), dtype=bool)
     for f in GROUP_OWN:
         if f in present:
-            own, above = frame[f], filled[f].shift(1)
+            own, above = frame[f], table.above(filled[f])
             differs = own.notna() & above.notna() & (own.astype(str) != above.astype(str))
             other |= differs.to_numpy()
     other &= under
@@ -5813,7 +5823,7 @@ def fill_grouped_identity(table: RawTable) -> list[str]:
     other = reached & under
     taken = under & ~other
     if not taken.any():
-        return []
+        return [cut_by_blank_rows(int(cut.sum()))] if cut.any() else []
     for f in present:
         blank = taken & frame[f].isna().to_numpy()
         if blank.any():
@@ -5828,6 +5838,8 @@ def fill_grouped_identity(table: RawTable) -> list[str]:
             f"{int(other.sum())} row(s) without a patient give another sex or birth date than "
             "the patient above: they were given no patient"
         )
+    if cut.any():
+        notes.append(cut_by_blank_rows(int(cut.sum())))
     return notes
 
 
