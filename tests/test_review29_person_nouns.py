@@ -35,7 +35,7 @@ def test_the_pregnant_woman_is_judged_on_the_pregnancy_interval(tmp_path: Path, 
     assert row["priority"] == "none"
 
 
-@pytest.mark.parametrize("note", ["Wöchnerin", "Wöchnerin auf Station 5"])
+@pytest.mark.parametrize("note", ["Wöchnerin", "Wöchnerin, Station 5"])
 def test_the_woman_after_a_delivery_has_it_as_a_factor(tmp_path: Path, note: str) -> None:
     row = _triaged(tmp_path, note, value="60")
     assert "lactation" in str(row["factors"]) or "postpartum" in str(row["factors"])
@@ -54,3 +54,19 @@ def test_a_denial_or_a_compound_says_no_pregnancy(tmp_path: Path, note: str) -> 
     row = _triaged(tmp_path, note)
     assert not str(row["reference_stratum"]).endswith(":pregnant")
     assert row["priority"] != "none"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Schwangere im Haushalt",
+        "Hebamme, betreut Schwangere",
+        "verloskundige, zogende moeders",
+        "Hausbesuch bei Wöchnerin",
+        "zwangere collega op de afdeling",
+    ],
+)
+def test_another_woman_named_by_her_state_is_not_the_patient(tmp_path: Path, note: str) -> None:
+    row = _triaged(tmp_path, note, value="60")
+    assert not str(row["reference_stratum"]).endswith((":pregnant", ":lactating"))
+    assert "lactation" not in str(row["factors"]) and "pregnancy" not in str(row["factors"])
