@@ -198,7 +198,8 @@ def test_a_flag_column_with_the_critical_call_is_the_labs_flag(
     tmp_path: Path, language: str, mark: str
 ) -> None:
     """Cerner/Sunquest call flags H, HH, C: the column is read, and a result flagged critical
-    that the set's interval finds normal is indeterminate, never a silent normal."""
+    that the set's interval finds normal is indeterminate, never a silent normal; a lone "C" is
+    read as no flag (review 29, reviewer C: "corrected" or "comment" in other LIS)."""
     critical = CRITICAL[language] if mark == "critical word" else mark
     flag_header = {"en": "Flag", "de": "Kennz.", "fr": "Indicateur", "es": "Indicador",
                    "it": "Segnalazione", "nl": "Vlag"}[language]  # fmt: skip
@@ -210,7 +211,9 @@ def test_a_flag_column_with_the_critical_call_is_the_labs_flag(
     lines = [sep.join([pid, female, "35", value, "ng/mL", flag]) for pid, value, flag in rows]
     results, warnings = triage_csv_warned(tmp_path, head + "\n" + "\n".join(lines) + "\n")
     assert not [w for w in warnings if "not used as lab_flag" in w], warnings
-    assert results.loc["K3", "status"] == "indeterminate"  # 25 ng/mL: inside the set's interval
+    # 25 ng/mL, inside the set's interval: flagged critical, indeterminate; a lone "C" ("corrected"
+    # or "comment" in many LIS) keeps the column the lab's flags and says nothing of the value
+    assert results.loc["K3", "status"] == ("normal" if mark == "C" else "indeterminate")
     assert results.loc["K5", "status"] == "normal"
     assert results.loc["K2", "priority"] == "urgent"
 

@@ -85,6 +85,7 @@ from triage.values import (
     says_see_note,
     synonyms_data,
     unit_key,
+    unread_column_flag,
     yes_no_answer,
 )
 
@@ -1217,7 +1218,11 @@ def _fits_hcg(cell: object) -> bool | None:
 
 def _fits_lab_flag(cell: object) -> bool:
     # an off-scale flag (">" above the instrument's range) is the lab's flag too
-    return flag_column_direction(cell) is not None or off_scale_flag(cell) != ""
+    return (
+        flag_column_direction(cell) is not None
+        or off_scale_flag(cell) != ""
+        or unread_column_flag(cell)
+    )
 
 
 def _fits_comparator(cell: object) -> bool:

@@ -1115,11 +1115,25 @@ def _column_critical() -> frozenset[str]:
     return frozenset(normalise_word(w) for w in table["column_critical"])
 
 
+@cache
+def _column_unread() -> frozenset[str]:
+    table = synonyms_data()["values"]["flags"]
+    return frozenset(normalise_word(w) for w in table["column_unread"])
+
+
+def unread_column_flag(cell: object) -> bool:
+    """A mark a column of the lab's flags may hold that says nothing about the value (synonyms.toml
+    [values.flags] column_unread: a lone "C", critical in some LIS, "corrected" in others)."""
+    if not isinstance(cell, str):
+        return False
+    return normalise_word(cell.strip().strip("()[]").strip()) in _column_unread()
+
+
 def flag_column_direction(cell: object) -> str | None:
     """``flag_direction`` of a cell of a column of the lab's flags: there a star or an
     exclamation mark ("*", "!": synonyms.toml [values.flags] column_abnormal), a critical word
-    alone ("critical", "kritisch") or a lone "C" (the US critical call: column_critical) says
-    the value is outside the lab's interval, "abnormal"."""
+    alone ("critical", "kritisch": column_critical too) says the value is outside the lab's
+    interval, "abnormal"."""
     if isinstance(cell, str):
         mark = cell.strip().strip("()[]").strip()
         if _says_abnormal(mark) or normalise_word(mark) in _column_critical():
