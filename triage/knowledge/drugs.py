@@ -963,7 +963,7 @@ class DrugMatcher:
     def _mentions_uncached(self, text: str, _dayfirst: bool = True) -> tuple[DrugMention, ...]:
         """Every mention in `text` (cached per text and day/month order, `_dayfirst`: the
         run's, text_dayfirst, which the dates written in it are read in)."""
-        folded = _fold(without_general_statements(text))
+        folded = without_others_pauses(_fold(without_general_statements(text)))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
         if spans and self._listed_only:
             spans = _abbreviations_listed(folded, spans, self._listed_only)
@@ -3152,6 +3152,7 @@ def stop_span(item: str) -> tuple[float, float | None] | None:
     ("abgesetzt 2025": values.stopped_year, the sample's own year counted from the sample back).
     None when the item says none of these (or a month or year is written but the sample's date
     is not known)."""
+    item = without_others_pauses(item)
     days = stop_days(item)
     if days is not None:
         return days, days
@@ -3199,13 +3200,37 @@ _DOSE_TIME: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('dose_time_before')})\s+"
     rf"(?P<before>\d+(?:[.,]\d+)?)\s*(?P<before_unit>{_DOSE_TIME_UNIT})\.?(?![^\W\d_])"
     rf"|(?<![\w.,/])(?P<after>\d+(?:[.,]\d+)?)\s*(?P<after_unit>{_DOSE_TIME_UNIT})\.?\s+"
-    rf"(?:{_pattern_alternatives('dose_time_after')})(?![^\W\d_])",
+    rf"(?:(?:{_pattern_alternatives('dose_time_after')})(?![^\W\d_])"
+    # "before" the sample, or before nothing more ("1 h before"); never "before meals", "vor
+    # dem Schlafen", "pre-op" (review 29 mend B2)
+    rf"|(?:{_pattern_alternatives('dose_time_until')})(?![^\W\d_])"
+    rf"(?:\s+(?:{_pattern_alternatives('dose_time_sample')})(?![^\W\d_])|\s*(?=$|[;,.)\]|/])))",
     re.IGNORECASE,
 )
 _INTRAVENOUS: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('intravenous_route')})(?![^\W\d_])",
     re.IGNORECASE,
 )
+
+
+# A pause word about something else in a drug's item, or a pause that has ended (drugs.toml
+# [patterns] pause_of_other, past_pause: "Physiotherapie unterbrochen seit 1 Woche", "Therapie
+# unterbrochen 2021 für 3 Monate", "interrumpido en 2020 durante 1 mes"): review 29 mend B2.
+_OTHERS_PAUSE: Final = compile_vocabulary(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('pause_of_other')}"
+    rf"|{_pattern_alternatives('past_pause')})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def without_others_pauses(text: str) -> str:
+    """`text` with each pause that is not the drug's stop now (_OTHERS_PAUSE) blanked to spaces
+    of its length (positions stay valid): the drug is read as current."""
+    return (
+        _OTHERS_PAUSE.sub(lambda found: " " * len(found.group()), _fold(text))
+        if (_OTHERS_PAUSE.search(_fold(text)))
+        else text
+    )
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication item
@@ -3247,6 +3272,7 @@ def _names_stop_time(item: str, _dayfirst: bool) -> bool:
     """Whether stop_span may find a stop in `item` for some sample day (False: stop_span_at is
     None whatever the day): what it reads without the sample's date, or a date, a month, a year
     or an end that it would read with one."""
+    item = without_others_pauses(item)
     return (
         _stop_span_at(item, None, _dayfirst) is not None
         or _stopped_on(item) is not None
