@@ -24,25 +24,41 @@ __all__ = ["absent_after", "may_hold_absence_mark"]
 _SPACE = r"[^\S\n]"
 _LABEL = rf"{_SPACE}*[:=]{_SPACE}*"
 _ITEM_END = rf"{_SPACE}*(?:$|[,;|\n)\]]|\.(?!\d))"
+# The first item of a line that is complete by itself: nothing, a label's answer ("Dialyse:
+# nein") or a finding with its own sign ("Stillen -", "Neuroleptika Ø").  Only before such a
+# line does a bare dash at a line's end end its item: "Stillzeit -\nStillen -" is a form, but
+# "Stillzeit -\nseit Geburt", "Schwangerschaft -\n12. SSW" are one item wrapped.
+_LABEL_AT = r"[^\n:=,;|]*[^\W\d_)][^\S\n]*\)?[^\S\n]*[:=]"
 
 
 @cache
-def _pattern() -> re.Pattern[str]:
+def _pattern(bare_dash: bool = True) -> re.Pattern[str]:
     table = synonyms_data()["absence_marks"]
     marks = "|".join(f"(?:{p})" for p in table["marks"]) or "(?!)"
     spaced = "|".join(f"(?:{p})" for p in table["spaced"]) or "(?!)"
+    sign = rf"(?:(?:{_LABEL}|{_SPACE}*)(?:{marks})|(?:{_LABEL}|{_SPACE}+)(?:{spaced})){_ITEM_END}"
+    next_item = rf"{_SPACE}*(?:$|\n|{_LABEL_AT}|[^\n,;|]*?{sign})"
+    bare = (
+        rf"|{_SPACE}+(?:{spaced}){_SPACE}*(?:$|[,;|)\]]|\.(?!\d)|\n(?={next_item}))"
+        if bare_dash
+        else ""
+    )
     return compile_vocabulary(
-        rf"(?:(?:{_LABEL}|{_SPACE}*)(?:{marks})|(?:{_LABEL}|{_SPACE}+)(?:{spaced}))"
-        rf"{_ITEM_END}",
+        rf"(?:(?:{_LABEL}|{_SPACE}*)(?:{marks})|{_LABEL}(?:{spaced})){_ITEM_END}{bare}",
         re.IGNORECASE,
     )
 
 
-def absent_after(text: str, at: int = 0, stop: int | None = None) -> bool:
+def absent_after(
+    text: str, at: int = 0, stop: int | None = None, *, bare_dash: bool = True
+) -> bool:
     """text[at:stop], the text right after a finding, opens with a sign for "absent" that is all
-    its item says ("Dialyse: Ø", "Galaktorrhoe (-)", "Gravidität -"; not "Dialyse - seit 2020")."""
+    its item says ("Dialyse: Ø", "Galaktorrhoe (-)", "Gravidität -"; not "Dialyse - seit 2020",
+    nor "Stillzeit -\nseit Geburt").  `bare_dash`: a dash after a space is a sign too; a drug's
+    reader passes False (in a medication list "Risperdal -" is a blank dose cell, a separator or
+    a bullet: only "Risperdal: -", "Risperdal Ø", "Risperdal (-)" deny the drug)."""
     end = len(text) if stop is None else stop
-    return _pattern().match(text, at, end) is not None
+    return _pattern(bare_dash).match(text, at, end) is not None
 
 
 def may_hold_absence_mark(text: str) -> bool:

@@ -78,6 +78,8 @@ FLAG_OF = {
 }
 _WEEKS_PER_MONTH = WEEKS_PER_YEAR / MONTHS_PER_YEAR
 _CLAUSES = CLAUSES  # where a clause of a note ends (engine/relatives.py)
+# A spaced dash that ends a clause's line ("Stillzeit -\n")
+_LINE_END_DASH = re.compile(r"[^\S\n][-–—−]+[^\S\n]*$")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # a question mark right after a word ("zwanger? test negatief", "grossesse ? test négatif")
 _ASKED_BEFORE = re.compile(r"[^\W\d_][^\S\n]?\?[^\S\n]*$")
@@ -548,6 +550,13 @@ class StateVocabulary:
         for sep in [*(s for s in _CLAUSES.finditer(work) if not self._goes_on(work, s)), None]:
             end = sep.start() if sep is not None else len(work)
             clause = work[start:end]
+            dash = (
+                _LINE_END_DASH.search(clause) if sep is not None and sep.group() == "\n" else None
+            )
+            if dash is not None and not absent_after(work, start + dash.start()):
+                # "Stillzeit -\nseit Geburt", "Schwangerschaft -\n12. SSW": the item goes on on
+                # the next line, its dash is no sign for "absent" (absence_marks), nor an answer
+                clause = clause[: dash.start()] + " " * len(dash.group())
             # the patient named again, or a label of her own, ends a relative's list
             family = family and not self._relatives.closes_list(clause)
             if clause.strip():

@@ -2063,7 +2063,8 @@ def _negations(
         in_label = any(low <= start < high for low, high in labelled)
         answered_no = (
             _ANSWER_AFTER.match(text, end) is not None
-            or absent_after(text, end)  # "Neuroleptika: Ø", "MCP Ø", "Haldol (-)"
+            # "Neuroleptika: Ø", "MCP Ø", "Haldol (-)", "Risperdal: -"; not "Risperdal -"
+            or absent_after(text, end, bare_dash=False)
             or _ZERO_DOSE.match(text, end) is not None
             # "will stop risperidone next week": the stop is planned, not the start
             or (_proposed_after(text, end) and not any(clause_start <= p < start for p in planned))
