@@ -367,7 +367,16 @@ def _menopause(
     evidence: list[tuple[str, Fact]],
     conflicts: list[str],
 ) -> None:
-    if row.menopause_age:
+    # periods stopped with another cause of their own named in the row (a hysterectomy, an
+    # endometrial ablation, a hormonal coil, the pill, a depot injection, a GnRH analogue, a
+    # pregnancy, breastfeeding: states.toml amenorrhoea_cause_*): no sign of the menopause
+    explained = bool(
+        got.values("amenorrhoea_cause")
+        or got.values("hysterectomy")
+        or got.having("pregnancy", "yes")
+        or got.having("lactation", "yes")
+    )
+    if row.menopause_age and not explained:
         for fact in got.having("menopause", _LAPSED):
             got.add(replace(fact, value="post"))
     said = got.values("menopause")

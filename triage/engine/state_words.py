@@ -189,6 +189,9 @@ class _Concept:
     # ("AVB à terme le 15/11/2026", "parto spontaneo a termine il": a delivery at term on a day,
     # not a due date, review 27): then that match says nothing
     unless_before: re.Pattern[str] | None = None
+    # words of the cell that make a `lapsed` match say nothing (an operation that ends the
+    # periods: "periods stopped 2 years ago after hysterectomy", review 29 mend A)
+    lapsed_unless: re.Pattern[str] | None = None
 
     def reads(self, column: str) -> bool:
         if column in OPT_IN_COLUMNS:  # read only by the concepts that name it
@@ -764,8 +767,11 @@ class StateVocabulary:
                 meant = concept
                 if concept.lapsed is not None and self._lapsed(match):
                     # a last period a year or more before the sample ("LMP 15.03.2015",
-                    # "amenorrhoea for 2 years"): no longer its plain facts (premenopausal)
-                    meant = replace(concept, sets=concept.lapsed)
+                    # "amenorrhoea for 2 years"): no longer its plain facts (premenopausal);
+                    # beside an operation that ended the periods, nothing (`lapsed_unless`)
+                    unless = concept.lapsed_unless
+                    ended = unless is not None and unless.search(original) is not None
+                    meant = replace(concept, sets=() if ended else concept.lapsed)
                 sets = self._effect(
                     meant,
                     before,
@@ -1303,6 +1309,7 @@ class StateVocabulary:
             unless=self._cell_words(name, body, "unless"),
             needs=self._cell_words(name, body, "needs"),
             unless_before=self._cell_words(name, body, "unless_before"),
+            lapsed_unless=self._cell_words(name, body, "lapsed_unless"),
         )
 
     def _cell_words(self, name: str, body: Mapping[str, Any], key: str) -> re.Pattern[str] | None:
@@ -1400,21 +1407,25 @@ def _weeks(groups: Mapping[str, str]) -> float | None:
 
 def _delivered(written: str, sample: date) -> date | None:
     """A delivery's written date: with its year (_date), or a day and month without one ("s/p
-    SVD 11/1", "Sectio am 01.11."), the latest such day not after the sample's (day first when
-    dotted, else in the run's order: values.text_dayfirst)."""
+    SVD 11/1", "Sectio am 01.11."), the reading of that day nearest the sample's, in the
+    sample's year or the one before or after (day first when dotted, else in the run's order:
+    values.text_dayfirst).  A day shortly after the sample is an upcoming, planned delivery
+    ("Sectio am 01.12." written on 24 November: no delivery yet, never the 1 December of the
+    year before, review 29 mend A); a tie goes to the day before it."""
     found = _DAY_MONTH_ONLY.fullmatch(written.strip())
     if found is None:
         return _date(_unblanked(written))
     first, second = int(found["a"]), int(found["b"])
     day, month = (first, second) if found["mark"] == "." or text_dayfirst() else (second, first)
-    for year in (sample.year, sample.year - 1):
+    readings: list[date] = []
+    for year in (sample.year - 1, sample.year, sample.year + 1):
         try:
-            day_written = date(year, month, day)
+            readings.append(date(year, month, day))
         except ValueError:
-            return None
-        if day_written <= sample:
-            return day_written
-    return None
+            continue  # no such day that year (29 February)
+    if not readings:
+        return None
+    return min(readings, key=lambda d: (abs((d - sample).days), d > sample))
 
 
 def _unblanked(written: str) -> str:
