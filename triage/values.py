@@ -142,14 +142,23 @@ class _CodeLabels:
     heading: re.Pattern[str]  # a list item that is a heading: its words, then ":"
     codes: re.Pattern[str]  # the codes that open a list item
     code: re.Pattern[str]  # one of them
+    past: re.Pattern[str]  # words after a code that date it to the past ("Z.n.", "2019")
+    not_past: re.Pattern[str]  # words after it that say it goes on ("seit 2019", "since 2019")
+    history: str  # the words that make a code's words a past condition ("history of")
+    history_letters: frozenset[str]  # the ICD-10-GM certainty letters of a past condition (Z)
 
 
 @cache
 def _code_labels() -> _CodeLabels:
     table = synonyms_data()["coded_condition_labels"]
+    certainty = synonyms_data()["diagnosis_certainty"]
     tail = "|".join(table["label_tail"])
     label = rf"(?<!\w)(?:{'|'.join(table['labels'])})(?!\w)(?:[\s-]*\(?(?:{tail})\)?(?!\w))*"
     return _CodeLabels(
+        past=compile_vocabulary(rf"(?:{'|'.join(table['past_after'])})", re.IGNORECASE),
+        not_past=compile_vocabulary(rf"(?:{'|'.join(table['not_past_after'])})", re.IGNORECASE),
+        history=str(table["history_words"]),
+        history_letters=frozenset(str(c).upper() for c in certainty["icd10gm_history"]),
         label=compile_vocabulary(label, re.IGNORECASE),
         doubting=compile_vocabulary(
             rf"(?<!\w)(?:{'|'.join(table['doubting'])})(?!\w)", re.IGNORECASE
@@ -190,7 +199,10 @@ def labelled_codes_read(text: str) -> LabelledCodes:
     opens the list items after it (up to another heading, "Meds:", or a sentence's end), and a
     code is read where it opens an item (or follows the label).  Not read: a code with the
     ICD-10-GM letter V or A (diagnosis_certainty), the codes under a heading that doubts them
-    ("Differential diagnosis:", "Verdachtsdiagnose:"), a code-shaped word with no label."""
+    ("Differential diagnosis:", "Verdachtsdiagnose:") or that names a relative or another
+    person ("Mutter – Diagnose:"), a code-shaped word with no label.  A code with the letter Z
+    or dated to the past ("O80 Z", "O80 Z.n.", "O80 2015") is read as history ("O80 Z history
+    of pregnant": _code_words)."""
     words = _code_labels()
     folded = _folded(text)
     if words.label.search(folded) is None:  # most notes: no label, nothing to read
@@ -205,7 +217,10 @@ def labelled_codes_read(text: str) -> LabelledCodes:
         start = end + 1
         heading = words.heading.match(item)
         if heading is not None:  # "Dx:", "Meds:": a list of diagnoses opens, or another one
-            reading = _names_codes(words, heading.group(1))
+            # (not a relative's or another person's: "Mutter – Diagnose: D35.2")
+            reading = _names_codes(words, heading.group(1)) and not _someone_elses(
+                words, heading.group(1)
+            )
             item, at = item[heading.end() :], at + heading.end()
         elif reading is False and (label := words.label.match(item.lstrip())) is not None:
             # "ICD-10 H53.4": the label right before its code
@@ -216,8 +231,12 @@ def labelled_codes_read(text: str) -> LabelledCodes:
         if reading and (found := words.codes.match(item)) is not None:
             run = item[: found.end()]
             alone = not item[found.end() :].strip()
+            # the words after the codes up to the item's end, a full stop's included ("O80
+            # Z.n. 2019"): "Z.n." or a year dates them to the past ("O80 2015", not "seit 2019")
+            after = _ITEM_END.split(folded[at + found.end() :], maxsplit=1)[0]
+            past = words.past.search(after) is not None and words.not_past.search(after) is None
             for code in words.code.finditer(run):
-                said = _code_words(code.group())
+                said = _code_words(code.group(), words, past=past)
                 if said:
                     inserts.append((at + code.end(), f" {said}"))
                 elif alone and said is not None:
@@ -230,27 +249,55 @@ def labelled_codes_read(text: str) -> LabelledCodes:
     return LabelledCodes(out, tuple(dict.fromkeys(unread)))
 
 
-def unread_labelled_codes_warnings(notes: Iterable[object]) -> list[str]:
-    """The file's warning naming the diagnosis codes its notes or diagnosis columns write alone
-    after a label ("Dx: I10, E11.9") and whose words [coded_conditions] does not list
-    (labelled_codes_read), [] when none; ``notes``: the distinct notes."""
-    unread = [c for t in notes if isinstance(t, str) for c in labelled_codes_read(t).unread]
-    return [unread_codes_warning(unread)] if unread else []
-
-
 def _names_codes(words: _CodeLabels, heading: str) -> bool:
     """The heading ("Dx", "Problem list", "ICD-10 code(s)") opens a list of diagnoses, not one
     it doubts ("Differential diagnosis", "Verdachtsdiagnose")."""
     return words.label.search(heading) is not None and words.doubting.search(heading) is None
 
 
-def _code_words(written: str) -> str | None:
+def _someone_elses(words: _CodeLabels, heading: str) -> bool:
+    """The heading names a relative's or another person's diagnoses ("Mutter – Diagnose",
+    "Diagnose der Mutter", "Vater: Dx", "FHx diagnoses"; states.toml [relative] `kin` and
+    `heading` anywhere in it, [person] `others` before its label), not the patient's."""
+    from triage.engine.relatives import load_relatives  # the engine's reading (no import cycle)
+
+    relatives = load_relatives()
+    if relatives.kin.search(heading) or relatives.heading.search(heading):
+        return True
+    label = words.label.search(heading)
+    before = heading[: label.start()] if label is not None else heading
+    return _persons().search(before) is not None
+
+
+@cache
+def _persons() -> re.Pattern[str]:
+    """states.toml [person] `others`: another person than the patient, compiled."""
+    table = vocabulary(toml_cache.loads(data_file("states.toml").read_bytes().decode()))
+    others = table.get("person", {}).get("others", [])
+    return compile_vocabulary("|".join(f"(?:{p})" for p in others) or "(?!)", re.IGNORECASE)
+
+
+# The end of a note's list item for the words after its codes: ";", "|", a line's end, a comma
+# not inside a number (a full stop does not end it here: "O80 Z.n. 2019")
+_ITEM_END: Final = re.compile(r"[;|\n]|,(?!\d)")
+
+
+def _code_words(written: str, words: _CodeLabels, *, past: bool = False) -> str | None:
     """The words of one code as a note writes it ("D35.2", "N18.5 G"), "" when none are listed,
-    None when its certainty letter says it is not established ("N18.5 V", "E22.1 A")."""
-    code, certainty = split_certainty(" ".join(written.split()).upper())
+    None when its certainty letter says it is not established ("N18.5 V", "E22.1 A").  A code
+    with the ICD-10-GM letter Z (Zustand nach: "O80 Z") or dated to the past (``past``: "O80
+    Z.n.", "O80 2015") is a past condition: its words after the history words ("history of
+    pregnant" is no pregnancy now; "history of pituitary adenoma" is a known lesion, as "Z.n.
+    Hypophysenadenom" is)."""
+    joined = " ".join(written.split()).upper()
+    code, certainty = split_certainty(joined)
     if certainty:
         return None
-    return coded_words(code.rstrip("!*+\u2020"))
+    letter = joined[len(code) :].strip() if code != joined else ""
+    said = coded_words(code.rstrip("!*+\u2020"))
+    if said and (past or letter in words.history_letters):
+        return f"{words.history} {said}"
+    return said
 
 
 DOUBTED, EXCLUDED = "doubted", "excluded"  # a diagnosis's certainty (diagnosis_certainty)
