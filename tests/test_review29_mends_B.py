@@ -25,7 +25,6 @@ STOPPED_YOUNG = {
     "en": [
         ("47", "amenorrhea since 2016, galactorrhea"),
         ("45", "periods stopped 10 years ago"),
-        ("46", "LMP 15.03.2015"),
     ],
     "fr": [("45", "plus de règles depuis 2015"), ("46", "aménorrhée depuis 10 ans")],
     "es": [("45", "sin reglas desde hace 10 años"), ("46", "amenorrea desde 2015")],

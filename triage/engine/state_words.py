@@ -783,9 +783,14 @@ class StateVocabulary:
                 if sets:
                     read.append((start, end, frozenset(sets)))
                 stated = [Fact(k, v, column, quote, infant=concept.infant) for k, v in sets]
-                if lapsed is not None and concept.lapsed is not None:
-                    # the weeks since the last period: the age at the stop decides the
-                    # menopause (engine/state.py _menopause; review 29, reviewer B finding 4)
+                if (
+                    lapsed is not None
+                    and concept.lapsed is not None
+                    and not match.groupdict().get("date")
+                ):
+                    # the weeks since the periods stopped: the age at the stop decides the
+                    # menopause (engine/state.py _menopause; review 29, reviewer B finding 4);
+                    # a last period's date keeps review 24's reading
                     stated = [
                         replace(f, number=lapsed) if (f.field, f.value) in concept.lapsed else f
                         for f in stated
