@@ -41,7 +41,7 @@ from triage.engine.state_words import (
 from triage.engine.text import NO_HITS, CueHit, Hits
 from triage.knowledge.loaders import load_thresholds
 from triage.knowledge.model import Thresholds
-from triage.numbers import DAYS_PER_WEEK, fmt
+from triage.numbers import DAYS_PER_WEEK, WEEKS_PER_YEAR, fmt
 from triage.values import hcg_number_positive, text_dayfirst
 
 __all__ = [
@@ -182,6 +182,11 @@ class RowFacts:
     past_childbearing: bool = False  # older than pregnancy_implausible_age_years
     # of menopause_min_age_years or more: a last period a year or more ago is the menopause
     menopause_age: bool = False
+    # the years of her age past menopause_min_age_years (set only when the row writes a last
+    # period long ago): periods that stopped more years ago than that stopped before the
+    # menopause age, an amenorrhoea, never the menopause (review 29, reviewer B finding 4;
+    # None: not known, the stop's age is not checked)
+    years_past_menopause_age: float | None = None
     before_childbearing: bool = False  # a child younger than pregnancy_min_age_years
     gestational_weeks: float | None = None
     postpartum_weeks: float | None = None
@@ -377,7 +382,12 @@ def _menopause(
         or got.having("lactation", "yes")
     )
     if row.menopause_age and not explained:
+        past = row.years_past_menopause_age
         for fact in got.having("menopause", _LAPSED):
+            # 'sekundäre Amenorrhoe seit 2015' at 45: the periods stopped at about 34, an
+            # amenorrhoea (the work-up keeps it), not the menopause
+            if past is not None and fact.number is not None and fact.number > past * WEEKS_PER_YEAR:
+                continue
             got.add(replace(fact, value="post"))
     said = got.values("menopause")
     values = {f.value for f in said}
@@ -711,6 +721,11 @@ def read_states(
     menopause_age = limits.get("menopause_min_age_years")
     transition = pd.Series(np.nan_to_num(ages, nan=-np.inf) >= menopause_age)
     key_columns.append(transition)
+    # her years past the menopause age, on the rows that may write a last period long ago
+    # (a lapsed concept's probe): the age at the stop decides the menopause (_menopause)
+    lapsing = transition.to_numpy() & rows_with_a_text(list(texts.values()), vocab.may_lapse)
+    past_age = pd.Series(np.where(lapsing, ages - menopause_age, np.nan), index=frame.index)
+    key_columns.append(past_age)
     # the sample's year: a year written in a cell ("Stillzeit bis 2017") is compared with it
     # (rows whose cells write no year: none, so that they stay as few as their distinct cells)
     writes = rows_with_a_text([frame[c] for c in STATE_TEXT_COLUMNS], writes_a_state_date)
@@ -738,6 +753,7 @@ def read_states(
     sexes = distinct["sex"].tolist()
     olds = old.to_numpy()[first].tolist()
     transitions = transition.to_numpy()[first].tolist()
+    pasts = past_age.to_numpy()[first]
     youngs = young.to_numpy()[first].tolist()
     minors = [bool(m) for m in minor.to_numpy()[first].tolist()]
     sample_dates = [
@@ -760,6 +776,7 @@ def read_states(
             sex=sexes[i] if isinstance(sexes[i], str) else None,
             past_childbearing=bool(olds[i]),
             menopause_age=bool(transitions[i]),
+            years_past_menopause_age=_number(pasts[i]),
             before_childbearing=bool(youngs[i]),
             gestational_weeks=_number(numbers["gestational_weeks"][i]),
             postpartum_weeks=_number(numbers["postpartum_weeks"][i]),

@@ -468,6 +468,13 @@ class StateVocabulary:
         """Whether a concept that reads `column` could match `text` (its quick probe)."""
         return any(c.reads(column) and c.probe.search(text) is not None for c in self._concepts)
 
+    def may_lapse(self, text: str) -> bool:
+        """Whether a concept with a `lapsed` reading (a last period long ago) could match
+        `text` (its quick probe)."""
+        return any(
+            c.lapsed is not None and c.probe.search(text) is not None for c in self._concepts
+        )
+
     def read(
         self,
         column: str,
@@ -765,7 +772,8 @@ class StateVocabulary:
                         if a >= end and said <= denied:
                             rest = rest[: a - end] + clause[a:b] + rest[b - end :]
                 meant = concept
-                if concept.lapsed is not None and self._lapsed(match):
+                lapsed = self._lapsed(match) if concept.lapsed is not None else None
+                if lapsed is not None and concept.lapsed is not None:
                     # a last period a year or more before the sample ("LMP 15.03.2015",
                     # "amenorrhoea for 2 years"): no longer its plain facts (premenopausal);
                     # beside an operation that ended the periods, nothing (`lapsed_unless`)
@@ -790,6 +798,18 @@ class StateVocabulary:
                 if sets:
                     read.append((start, end, frozenset(sets)))
                 stated = [Fact(k, v, column, quote, infant=concept.infant) for k, v in sets]
+                if (
+                    lapsed is not None
+                    and concept.lapsed is not None
+                    and not match.groupdict().get("date")
+                ):
+                    # the weeks since the periods stopped: the age at the stop decides the
+                    # menopause (engine/state.py _menopause; review 29, reviewer B finding 4);
+                    # a last period's date keeps review 24's reading
+                    stated = [
+                        replace(f, number=lapsed) if (f.field, f.value) in concept.lapsed else f
+                        for f in stated
+                    ]
                 facts.extend(stated)
                 if concept.past is not None and sets is concept.past and sets != concept.sets:
                     past.extend(stated)
@@ -1229,10 +1249,10 @@ class StateVocabulary:
                 found.add(term - (due - sample).days / DAYS_PER_WEEK)
         return tuple(sorted(found))
 
-    def _lapsed(self, match: re.Match[str]) -> bool:
-        """Whether a match writes a last period at least menopause_amenorrhoea_months before
-        the sample: its `date` at the sample's date, its weeks / months / years, or the year
-        since which none came (`since_year`)."""
+    def _lapsed(self, match: re.Match[str]) -> float | None:
+        """The weeks since the last period when a match writes it at least
+        menopause_amenorrhoea_months before the sample (else None): its `date` at the sample's
+        date, its weeks / months / years, or the year since which none came (`since_year`)."""
         groups = {k: v for k, v in match.groupdict().items() if v}
         weeks = _weeks(groups)
         if weeks is None and "since_year" in groups:
@@ -1246,7 +1266,7 @@ class StateVocabulary:
             if written is not None:
                 weeks = (self._sample - written).days / DAYS_PER_WEEK
         months = self._limits.get("menopause_amenorrhoea_months")
-        return weeks is not None and weeks >= months * _WEEKS_PER_MONTH
+        return weeks if weeks is not None and weeks >= months * _WEEKS_PER_MONTH else None
 
     def _due_weeks(self, written: str) -> tuple[float, ...]:
         """The gestations at the sample's date that a written due date gives (thresholds.toml
