@@ -3516,9 +3516,27 @@ def _may_negate(text: str) -> bool:
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
 
+# A stop word with a negation right before it, only spaces between ("nicht abgesetzt", "not
+# stopped", "never held", "no suspendida", "nunca interrumpida", "niet onderbroken", "jamais
+# arrêté", "mai interrotto", "noch nicht abgesetzt", "not yet stopped"): the drug goes on
+# (drugs.toml [patterns] stop_negation, negatable_stop; review 29 mend D).  _cue_words reads it
+# as "continued", an affirming cue; "stopped, not restarted" and "no longer taking" stay stops.
+_NEGATED_STOP: Final = compile_vocabulary(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('stop_negation')})\s+"
+    rf"(?:{_pattern_alternatives('negatable_stop')}){_NOT_LETTER_AFTER}"
+)
+_GOES_ON: Final = " continued "
+
+
+def _cue_words(text: str) -> list[str]:
+    """The words of text in lower case as the cues read them: a negated stop (_NEGATED_STOP) is
+    the affirming "continued"."""
+    return _WORD.findall(_NEGATED_STOP.sub(_GOES_ON, text.lower()))
+
+
 def _cues(text: str) -> list[str]:
     """The cue words and phrases of text in order, longest phrase first at each word."""
-    return [cue for cue, _ in _cue_ends(_WORD.findall(text.lower()))]
+    return [cue for cue, _ in _cue_ends(_cue_words(text))]
 
 
 def _cue_ends(words: Sequence[str]) -> list[tuple[str, int]]:
@@ -3555,7 +3573,7 @@ def _negation_reaches(text: str) -> bool:
     """A negating cue ends at or inside the run of [negation_reach] words that ends `text` ("non
     è attualmente in terapia con", "mai stata in terapia con"); any other word between ends its
     reach ("no side effects on", "keine Nebenwirkungen unter": taken)."""
-    words = _WORD.findall(text.lower())
+    words = _cue_words(text)
     at = reach_start(words)
     return at < len(words) and any(cue in _NEGATING and end >= at for cue, end in _cue_ends(words))
 

@@ -220,7 +220,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "stop_abbreviations", "now_taken_after", "back_to_patient", "breast_label",
         "as_needed_state", "as_needed_word_label", "regular_schedule", "conditional_stop",
         "dose_time_before", "dose_time_after", "intravenous_route", "dose_time_until",
-        "dose_time_sample", "pause_of_other", "past_pause",
+        "dose_time_sample", "pause_of_other", "past_pause", "stop_negation", "negatable_stop",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
