@@ -2476,7 +2476,52 @@ def _comment_rows(
             filled[above] and not not_data[above] and not blank[above, result_col]
         ):
             found[i] = " ".join(texts)
-    return found
+    return _between_results(found, blank, filled, not_data, result_col)
+
+
+def _between_results(
+    found: dict[int, str],
+    blank: np.ndarray,
+    filled: np.ndarray,
+    not_data: np.ndarray,
+    result_col: int,
+) -> dict[int, str]:
+    """The comment rows kept (review 29, reviewer C finding 1): those a result row of the table
+    follows (past blank rows: a comment between results), and at the end of the table those
+    whose text speaks of the patient and not of the list (``_about_the_patient``); a lab's
+    footer under the last result ("Kommentar: erhoehte Werte z.B. unter Risperidon ...") stays
+    a note, joined to no patient."""
+    kept: dict[int, str] = {}
+    for i, text in found.items():
+        if i - 1 in found and i - 1 not in kept:
+            continue  # under a refused comment row: at the end of the table as well
+        below = i + 1
+        while below < len(filled) and (below in found or not filled[below]):
+            below += 1
+        followed = below < len(filled) and not not_data[below] and not blank[below, result_col]
+        if followed or _about_the_patient(text):
+            kept[i] = text
+    return kept
+
+
+def _word_pattern(key: str) -> re.Pattern[str]:
+    words = {normalise_word(w) for w in synonyms_data()["rows"][key]}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+
+
+@cache
+def _comment_row_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return _word_pattern("comment_row_patient_words"), _word_pattern("comment_row_list_words")
+
+
+def _about_the_patient(text: str) -> bool:
+    """A comment row's text that names the patient ("Pat. nimmt Haldol", "takes haloperidol",
+    "la patiente prend ...") and nothing of the list ("Werte", "this report", "validées",
+    "z.B.", "may be raised": [rows] comment_row_patient_words, comment_row_list_words)."""
+    patient, listed = _comment_row_words()
+    word = normalise_word(text)
+    return patient.search(word) is not None and listed.search(word) is None
 
 
 def _move_comments(
