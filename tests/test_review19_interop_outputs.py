@@ -230,11 +230,14 @@ FLAGS = (
     "F11,F,40,180 HH,ng/mL,\n"  # beside the number
     "F12,F,40,2.0 (LL),ng/mL,\n"
     "F13,F,40,180,ng/mL,\n"  # row 14: no flag
-    "F14,F,40,180,ng/mL,critical\n"  # no direction: no flag at all
+    "F14,F,40,180,ng/mL,critical\n"  # no direction: abnormal (a flag column's critical call)
 )
 EXPECTED_FLAGS = {
     "2": "HH", "3": "H", "4": "LL", "5": "L", "6": "HH", "7": "HH", "8": "LL", "9": "HH",
-    "10": "LL", "11": "HH", "12": "HH", "13": "LL", "14": "", "15": "",
+    "10": "LL", "11": "HH", "12": "HH", "13": "LL", "14": "",
+    # a critical word alone in a flag column is the lab's call without a direction: abnormal
+    # (review 29; before, such a column's critical cells said nothing)
+    "15": "A",
 }  # fmt: skip
 
 
