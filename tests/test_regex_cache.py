@@ -143,6 +143,23 @@ def test_a_folder_that_cannot_be_written_is_no_error(
         regex_cache.reset()
 
 
+def test_running_out_of_memory_while_saving_is_no_error(
+    cache_in: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch file's worker under --memory-limit that compiled a new pattern saves the cache at
+    the limit: a cache too large to merge there costs the cache, never the file's results (a
+    MemoryError made the file fail with "ran out of its memory limit")."""
+
+    def too_large() -> dict[object, object]:
+        raise MemoryError
+
+    compiled = regex_cache.compile_vocabulary(r"\bhyperprolactin(?:a|ae)?emia\b", re.IGNORECASE)
+    assert compiled.search("Hyperprolactinaemia, 2024") is not None
+    monkeypatch.setattr(regex_cache, "_loaded", too_large)
+    regex_cache.save()  # says nothing, raises nothing
+    assert list(cache_in.rglob("regex-*.bin")) == []
+
+
 def test_a_bad_pattern_is_still_an_error(cache_in: Path) -> None:
     with pytest.raises(re.error):
         regex_cache.compile_vocabulary(r"\b(?:stillt|allaite", re.IGNORECASE)

@@ -3,15 +3,18 @@ engine reads is the chunk of the whole frame, and so are its results."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import SAMPLES
 from triage.engine import triage_frame
 from triage.io.readers import read_file
 from triage.knowledge import load_knowledge
 from triage.thinned import thinned
+
+SAMPLES = Path(__file__).parent / "data" / "samples"
 
 # a lab's csv: a title row, decimal commas, text results, a unit column, notes and drugs in
 # some rows, the other context columns never filled

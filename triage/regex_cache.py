@@ -186,7 +186,9 @@ def save() -> None:
         for other in folder.glob(f"{_PREFIX}*.bin"):  # another Python's: stale
             if other != target:
                 other.unlink(missing_ok=True)
-    except (OSError, ValueError, OverflowError):  # not written: compiled next time too
+    except (OSError, ValueError, OverflowError, MemoryError):  # not written: compiled next time
+        # too (MemoryError: a batch file's worker under --memory-limit; the cache is never worth
+        # the file's results)
         return
 
 
