@@ -222,17 +222,16 @@ def _loaded() -> dict[_Key, _Entry]:
         return _UNSUPPORTED
     try:
         data = cache_file(folder).read_bytes()
-    except OSError:
-        return {}
-    head = len(_MAGIC) + _DIGEST_BYTES
-    if not data.startswith(_MAGIC) or len(data) < head:
-        return {}
-    digest, payload = data[len(_MAGIC) : head], data[head:]
-    if hashlib.sha256(payload).digest() != digest:
-        return {}
-    try:
+        head = len(_MAGIC) + _DIGEST_BYTES
+        if not data.startswith(_MAGIC) or len(data) < head:
+            return {}
+        digest, payload = data[len(_MAGIC) : head], data[head:]
+        if hashlib.sha256(payload).digest() != digest:
+            return {}
         return _decoded(payload)
-    except (ValueError, TypeError, KeyError, IndexError):
+    except (OSError, ValueError, TypeError, KeyError, IndexError):
+        return {}
+    except MemoryError:  # a batch file's worker under --memory-limit: compiled without it
         return {}
 
 
