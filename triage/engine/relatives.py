@@ -124,8 +124,24 @@ def load_relatives() -> Relatives:
     return _bundled()
 
 
+def load_other_persons() -> re.Pattern[str]:
+    """The bundled states.toml [person] `others` (another person than the patient named as the
+    subject: "Mutter", "partner", "mère"), compiled once."""
+    return _other_persons()
+
+
+@cache
+def _states() -> dict[str, Any]:
+    with data_file(STATES_FILE).open("rb") as handle:
+        return vocabulary(tomllib.load(handle))
+
+
 @cache
 def _bundled() -> Relatives:
-    with data_file(STATES_FILE).open("rb") as handle:
-        spec = vocabulary(tomllib.load(handle))
-    return Relatives(spec.get("relative", {}), source=STATES_FILE)
+    return Relatives(_states().get("relative", {}), source=STATES_FILE)
+
+
+@cache
+def _other_persons() -> re.Pattern[str]:
+    others = _states().get("person", {}).get("others", [])
+    return compile_alternatives(others, STATES_FILE, "person.others")

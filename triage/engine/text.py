@@ -26,6 +26,7 @@ import pandas as pd
 from triage import toml_cache
 from triage.absence_marks import absent_after
 from triage.engine.clock import EventClock
+from triage.engine.coded_notes import labelled_codes_read
 from triage.engine.distinct import distinct_rows
 from triage.engine.relatives import Relatives, load_relatives
 from triage.negated_lists import (
@@ -40,7 +41,6 @@ from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigErr
 from triage.transliteration import vocabulary
 from triage.values import (
     hyphen_breaks_joined,
-    labelled_codes_read,
     one_as_digit,
     without_general_statements,
 )
@@ -76,7 +76,7 @@ def texts_as_read(frame: pd.DataFrame) -> dict[str, pd.Series]:
     the cell: a word hyphenated over a line break joined ("Gesichtsfeld-<new line>ausfall",
     "Metoclo-<new line>pramid": values.hyphen_breaks_joined), so that a red flag or a drug broken
     to fit its cell is still named; the diagnosis codes a label names with their words after
-    them ("Dx: H53.47" -> "Dx: H53.47 visual field defect": values.labelled_codes_read, review
+    them ("Dx: H53.47" -> "Dx: H53.47 visual field defect": engine/coded_notes.py, review
     29).  (Once per distinct cell; the frame's own cells, shown to the user, are left as
     written.)"""
     out: dict[str, pd.Series] = {}
@@ -89,8 +89,7 @@ def texts_as_read(frame: pd.DataFrame) -> dict[str, pd.Series]:
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         texts = uniques.tolist()
         joined = [
-            labelled_codes_read(hyphen_breaks_joined(t)).text if isinstance(t, str) else t
-            for t in texts
+            labelled_codes_read(hyphen_breaks_joined(t)) if isinstance(t, str) else t for t in texts
         ]
         if joined == texts:
             continue

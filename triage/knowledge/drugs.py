@@ -3227,11 +3227,10 @@ _OTHERS_PAUSE: Final = compile_vocabulary(
 def without_others_pauses(text: str) -> str:
     """`text` with each pause that is not the drug's stop now (_OTHERS_PAUSE) blanked to spaces
     of its length (positions stay valid): the drug is read as current."""
-    return (
-        _OTHERS_PAUSE.sub(lambda found: " " * len(found.group()), _fold(text))
-        if (_OTHERS_PAUSE.search(_fold(text)))
-        else text
-    )
+    folded = _fold(text)
+    if _OTHERS_PAUSE.search(folded) is None:
+        return text
+    return _OTHERS_PAUSE.sub(lambda found: " " * len(found.group()), folded)
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication item
